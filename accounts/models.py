@@ -1,0 +1,55 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, such as Europe/London.")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=80, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    interview_date = models.DateField(null=True, blank=True)
+    daily_goal = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Questions a day.",
+    )
+
+    def __str__(self):
+        return self.display_name or self.user.get_username()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class DailyActivity(models.Model):
+    """Answers per learner per local day, kept up to date as grades are recorded.
+
+    The dashboard's streaks, heatmap and goal read this roll-up instead of
+    scanning every answer a learner ever gave.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_activity"
+    )
+    day = models.DateField(help_text="In the learner's time zone when they answered.")
+    answers = models.PositiveIntegerField(default=0)
+    recalled = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="activity_unique_day")]
+        verbose_name_plural = "daily activity"
+
+    def __str__(self):
+        return f"{self.day}: {self.answers} answers"

@@ -1,0 +1,123 @@
+"""Project-wide fixtures: learners, an editor, clients, and a real browser."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# would otherwise refuse to be called from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL and Redis: they run in .ci/run's second pass."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture
+def learner(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="ada")
+
+
+@pytest.fixture
+def other_learner(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="grace")
+
+
+@pytest.fixture
+def editor(db):
+    from accounts.tests.factories import EditorFactory
+
+    return EditorFactory(username="editor")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def is_postgres(db):
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    """One headless Debian Chromium for the whole run; under CI=true it must start."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev requirements install it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it)")
+        pytest.skip("Debian's chromium is not installed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser context per test; console errors fail the test at teardown."""
+    context = _browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    yield page
+    context.close()
+    assert not errors, f"browser console errors: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    """Save a screenshot for the README when PREPSITE_SCREENSHOTS names a folder."""
+    folder = os.environ.get("PREPSITE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def login_in_browser(page, user, password="correct horse battery staple"):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from prepsite import views
+
+admin.site.site_header = "PrepSite editors"
+admin.site.site_title = "PrepSite editors"
+admin.site.index_title = "Question bank"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("dashboard/", accounts_views.dashboard, name="dashboard"),
+    path("", include("quizzes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.BENCH_ROUTES:
+    # The benchmark's floor: the cheapest response the full middleware stack can give.
+    urlpatterns.append(path("bench/floor", views.bench_floor, name="bench_floor"))

@@ -1,0 +1,297 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_topics(self, topics):
+        """All questions when `topics` is empty, else those in the given topics."""
+        return self.filter(topic__in=topics) if topics else self
+
+
+class Question(models.Model):
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[KEY_VALIDATOR],
+        help_text="Stable key used to match this question on import.",
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    prompt = models.TextField(help_text="Markdown. Math in $…$ or $$…$$.")
+    answer = models.TextField(help_text="The reference answer, in Markdown.")
+    difficulty = models.CharField(
+        max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "key"]
+        indexes = [
+            models.Index(fields=["status", "topic"], name="question_status_topic"),
+            models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
+        ]
+
+    def __str__(self):
+        first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
+        return first_line[:80]
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+
+class KeyPoint(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
+    text = models.CharField(max_length=140)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        WRONG = "wrong", "The reference answer is wrong"
+        UNCLEAR = "unclear", "The question or answer is unclear"
+        OTHER = "other", "Something else"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="report_open")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} — {self.question}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class Mode(models.TextChoices):
+    DUE = "due", "Due for review"
+    NEW = "new", "New questions"
+    WEAKEST = "weakest", "Weakest"
+    RANDOM = "random", "Random"
+    MISSED = "missed", "Missed questions"
+
+
+class PracticeSessionQuerySet(models.QuerySet):
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+    def in_progress(self):
+        return self.filter(finished_at__isnull=True)
+
+
+class PracticeSession(models.Model):
+    # Not guessable: the address of a session is no hint at anyone else's.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    size = models.PositiveSmallIntegerField(help_text="Questions in the session.")
+    timer_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Filled when the last grade lands, so lists never recount answers.
+    recalled = models.PositiveSmallIntegerField(default=0)
+    answered = models.PositiveSmallIntegerField(default=0)
+
+    objects = PracticeSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "-started_at"], name="session_user_started")]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} session of {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("practice_session", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def score_percent(self) -> int | None:
+        """Share of questions graded Hard, Good or Easy, as a whole percent."""
+        if not self.answered:
+            return None
+        return round(100 * self.recalled / self.answered)
+
+
+class SessionItem(models.Model):
+    """One question's place in a session, and what the learner did before grading."""
+
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    shown_at = models.DateTimeField(null=True, blank=True)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    typed_answer = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="item_unique_position"),
+            models.UniqueConstraint(fields=["session", "question"], name="item_unique_question"),
+        ]
+
+    def __str__(self):
+        return f"Question {self.position + 1} of {self.session}"
+
+
+class Grade(models.IntegerChoices):
+    # The same numbers as fsrs.Rating.
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+RECALLED_GRADES = (Grade.HARD, Grade.GOOD, Grade.EASY)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def recalled(self):
+        return self.filter(grade__in=RECALLED_GRADES)
+
+
+class Answer(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
+    )
+    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    grade = models.PositiveSmallIntegerField(choices=Grade.choices)
+    key_points_ticked = models.JSONField(default=list, blank=True)
+    typed_answer = models.TextField(blank=True)
+    seconds_to_reveal = models.PositiveIntegerField(null=True, blank=True)
+    seconds_to_grade = models.PositiveIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField()
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            # A double click, a replay or a second tab cannot count a grade twice.
+            models.UniqueConstraint(fields=["session", "question"], name="answer_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1) & Q(grade__lte=4), name="answer_grade_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "answered_at"], name="answer_user_time"),
+            models.Index(fields=["question", "answered_at"], name="answer_question_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_grade_display()} on question {self.question_id}"
+
+    @property
+    def recalled(self) -> bool:
+        return self.grade in RECALLED_GRADES
+
+
+class Card(models.Model):
+    """A learner's FSRS scheduling state for one question (the fields of fsrs.Card)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    state = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Reviews graded Again.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_unique_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="card_user_due")]
+
+    def __str__(self):
+        return f"Card for question {self.question_id}, due {self.due:%Y-%m-%d %H:%M}"

@@ -1,0 +1,92 @@
+// PrepSite's small amount of JavaScript. Everything works without it; this adds
+// math rendering, keyboard shortcuts, the interview timer and focus management.
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  let katexLoading = null;
+
+  function loadKatex() {
+    if (window.katex) return Promise.resolve(window.katex);
+    if (katexLoading) return katexLoading;
+    katexLoading = new Promise(function (resolve, reject) {
+      const css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = script.dataset.katexCss;
+      document.head.appendChild(css);
+      const js = document.createElement("script");
+      js.src = script.dataset.katexJs;
+      js.onload = function () { resolve(window.katex); };
+      js.onerror = reject;
+      document.head.appendChild(js);
+    });
+    return katexLoading;
+  }
+
+  // The server leaves TeX in elements with class "math" (markdown-it's dollarmath);
+  // KaTeX turns it into formulas. Only pages with math load KaTeX.
+  function renderMath(root) {
+    const nodes = root.querySelectorAll(".math:not([data-rendered])");
+    if (!nodes.length) return;
+    loadKatex().then(function (katex) {
+      nodes.forEach(function (node) {
+        try {
+          katex.render(node.textContent, node, {
+            displayMode: node.classList.contains("block"),
+            throwOnError: false,
+          });
+          node.dataset.rendered = "1";
+        } catch (err) {
+          node.dataset.rendered = "error";
+        }
+      });
+    });
+  }
+
+  function startTimers(root) {
+    root.querySelectorAll("[data-countdown]").forEach(function (el) {
+      if (el.dataset.started) return;
+      el.dataset.started = "1";
+      let left = parseInt(el.dataset.countdown, 10);
+      const tick = function () {
+        const m = Math.floor(Math.max(left, 0) / 60);
+        const s = Math.max(left, 0) % 60;
+        el.textContent = m + ":" + String(s).padStart(2, "0");
+        if (left <= 0) { el.classList.add("expired"); el.textContent += " — time is up"; return; }
+        left -= 1;
+        setTimeout(tick, 1000);
+      };
+      tick();
+    });
+  }
+
+  function isTyping(event) {
+    const t = event.target;
+    return t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+
+  // Space or Enter reveals; 1–4 grade. Buttons carry data-shortcut with their key.
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event)) return;
+    const tag = event.target && event.target.tagName;
+    if ((event.key === " " || event.key === "Enter") && (tag === "BUTTON" || tag === "A")) return;
+    const key = event.key === " " ? "Space" : event.key;
+    const button = document.querySelector('[data-shortcut~="' + key + '"]');
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  function enhance(root) {
+    renderMath(root);
+    startTimers(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    enhance(event.detail.target);
+    // Move focus to the new content's heading so keyboard and screen-reader users follow the swap.
+    const focusTarget = event.detail.target.querySelector("[data-focus-on-swap]");
+    if (focusTarget) focusTarget.focus({ preventScroll: false });
+  });
+})();

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from accounts import views
+from accounts.views import auth as views
 
 # Django's auth views; the log-in view is wrapped so it is public and takes
 # the email address too (accounts.forms.LoginForm).

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as accounts_views
+from accounts.views.dashboard import dashboard
 from prepsite import views
 
 admin.site.site_header = "PrepSite editors"
@@ -13,7 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("dashboard/", accounts_views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard, name="dashboard"),
     path("", include("quizzes.urls")),
     path("admin/", admin.site.urls),
 ]

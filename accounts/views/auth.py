@@ -25,7 +25,3 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete.html")
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html")

@@ -1,10 +1,15 @@
+import hashlib
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from quizzes.rendering import render_markdown
 
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
 
@@ -31,6 +36,12 @@ class Difficulty(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+
+
+# Bump when rendering changes so cached HTML from the old renderer is not served.
+RENDER_VERSION = 1
+# Keys change with every revision, so a long lifetime never serves stale HTML.
+RENDER_CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -93,6 +104,30 @@ class Question(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def prompt_html(self) -> SafeString:
+        return self._rendered("prompt")
+
+    @property
+    def answer_html(self) -> SafeString:
+        return self._rendered("answer")
+
+    def _rendered(self, field: str) -> SafeString:
+        """Markdown rendered once per revision of the question, then served from the cache."""
+        text = getattr(self, field)
+        if self.pk is None or self.updated_at is None:
+            return render_markdown(text)
+        # The digest also catches edits that bypass updated_at (queryset.update()).
+        digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        revision = f"{self.pk}:{self.updated_at.timestamp()}:{digest}"
+        key = f"question-html:{RENDER_VERSION}:{field}:{revision}"
+        html = cache.get(key)
+        if html is None:
+            html = str(render_markdown(text))
+            cache.set(key, html, timeout=RENDER_CACHE_SECONDS)
+        # Sanitised by render_markdown before it was cached.
+        return mark_safe(html)
 
 
 class KeyPoint(models.Model):
@@ -169,9 +204,11 @@ class PracticeSession(models.Model):
     timer_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Filled when the last grade lands, so lists never recount answers.
-    recalled = models.PositiveSmallIntegerField(default=0)
+    # Kept current as each grade lands, so no page recounts answers.
     answered = models.PositiveSmallIntegerField(default=0)
+    recalled = models.PositiveSmallIntegerField(default=0)
+    # When the current question was put in front of the learner (for timing).
+    current_shown_at = models.DateTimeField(null=True, blank=True)
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -203,7 +240,6 @@ class SessionItem(models.Model):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField()
-    shown_at = models.DateTimeField(null=True, blank=True)
     revealed_at = models.DateTimeField(null=True, blank=True)
     typed_answer = models.TextField(blank=True)
 

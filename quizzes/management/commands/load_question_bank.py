@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from quizzes.bank import load_bank
+
+DEFAULT_BANK = Path(settings.BASE_DIR) / "quizzes" / "data" / "bank"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load question bank files (YAML or JSON, see docs/question-format.md), creating or "
+        "updating topics and questions matched on their key. Nothing is written if any record "
+        "is invalid; loading the same files twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            help="Files or folders to load (default: quizzes/data/bank/).",
+        )
+
+    def handle(self, *args, paths, verbosity, **options):
+        paths = paths or [DEFAULT_BANK]
+
+        def progress(done: int, total: int) -> None:
+            if verbosity >= 1 and total >= 100:
+                self.stdout.write(f"  {done} of {total} questions")
+
+        try:
+            summary = load_bank(paths, progress=progress)
+        except ValidationError as exc:
+            raise CommandError(
+                "The question bank was not loaded; nothing was changed.\n"
+                + "\n".join(f"  {message}" for message in exc.messages)
+            ) from None
+        files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
+        self.stdout.write(self.style.SUCCESS(f"{summary} (from {files})."))

@@ -4,12 +4,13 @@ from django.urls import path
 
 from accounts.views import auth as views
 
-# Django's auth views; the log-in view is wrapped so it is public and takes
-# the email address too (accounts.forms.LoginForm).
+# Django's auth views with our templates; the log-in view takes the email
+# address too (accounts.forms.LoginForm). Log-out is public so that a stale
+# "Log out" button in an expired session still lands somewhere sensible.
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password_change/",
         auth_views.PasswordChangeView.as_view(),
@@ -22,7 +23,11 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(
+            auth_views.PasswordResetView.as_view(
+                email_template_name="registration/password_reset_email.txt"
+            )
+        ),
         name="password_reset",
     ),
     path(

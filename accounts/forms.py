@@ -1,0 +1,159 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Profile
+
+User = get_user_model()
+
+EMAIL_TAKEN = "An account with this email address already exists."
+USERNAME_TAKEN = "That username is taken. Choose another."
+USERNAME_WITH_AT = "Usernames cannot contain @. You can log in with your email address as well."
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
+    users = User._default_manager.filter(email__iexact=email)
+    if exclude_pk is not None:
+        users = users.exclude(pk=exclude_pk)
+    return users.exists()
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="Only for resetting a forgotten password.",
+    )
+    # Filled by static/js/timezone.js from the browser; without JavaScript the
+    # learner starts on UTC and can change it on their profile.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields[
+            "username"
+        ].help_text = "Up to 150 characters: letters, digits and . + - _ only."
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        if username and "@" in username:
+            raise ValidationError(USERNAME_WITH_AT, code="invalid")
+        if username and User._default_manager.filter(username__iexact=username).exists():
+            raise ValidationError(USERNAME_TAKEN, code="unique")
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if _email_taken(email):
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+    def clean_time_zone(self) -> str:
+        """The browser's guess when it is a zone we know; UTC otherwise.
+
+        The field is hidden, so an error on it could not be fixed by the learner.
+        """
+        value = self.cleaned_data.get("time_zone", "")
+        return value if value in zoneinfo.available_timezones() else "UTC"
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match an account.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = "Username"
+        username.help_text = "Your username or email address."
+        # Long enough for an email address, not just a username.
+        username.max_length = 254
+        username.widget.attrs["maxlength"] = 254
+        username.widget.attrs["autocomplete"] = "username"
+
+
+class ProfileForm(forms.ModelForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Your days, streaks and due counts follow this time zone.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = ("display_name", "email", "time_zone", "interview_date", "daily_goal")
+        labels = {
+            "display_name": "Display name",
+            "interview_date": "Interview date",
+            "daily_goal": "Daily goal",
+        }
+        help_texts = {
+            "display_name": "Optional. Shown instead of your username.",
+            "interview_date": "Optional. The dashboard shows how ready you are for it.",
+            "daily_goal": "Questions a day, from 1 to 500.",
+        }
+        widgets = {
+            "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "daily_goal": forms.NumberInput(attrs={"min": 1, "max": 500}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = user.email
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if _email_taken(email, exclude_pk=self.user.pk):
+            raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+    def clean_interview_date(self):
+        interview_date = self.cleaned_data.get("interview_date")
+        if interview_date is None:
+            return None
+        zone_name = self.cleaned_data.get("time_zone") or self.instance.time_zone
+        today = timezone.now().astimezone(zoneinfo.ZoneInfo(zone_name)).date()
+        if interview_date < today:
+            raise ValidationError("The interview date cannot be in the past.", code="past")
+        return interview_date
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your current password, to confirm it is you.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.", code="wrong_password")
+        return password

@@ -1,0 +1,229 @@
+"""Writes and reads about one learner's account: sign-up, profile, export, deletion."""
+
+import datetime
+import uuid
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Prefetch
+
+from accounts.models import DailyActivity, Profile
+from quizzes.models import Answer, Card, Grade, KeyPoint, PracticeSession, Report, SessionItem
+
+User = get_user_model()
+
+
+def get_profile(user: AbstractBaseUser) -> Profile:
+    """The learner's profile, made with the defaults if they have none yet.
+
+    Accounts made by `createsuperuser` or other commands skip sign-up and so
+    have no profile until something asks for it.
+    """
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile
+
+
+@transaction.atomic
+def create_learner(*, username: str, email: str, password: str, time_zone: str = "UTC"):
+    """A new learner with their profile; the form has already validated every value."""
+    user = User.objects.create_user(username=username, email=email, password=password)
+    Profile.objects.create(user=user, time_zone=time_zone)
+    return user
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    user: AbstractBaseUser,
+    email: str,
+    display_name: str,
+    time_zone: str,
+    interview_date: datetime.date | None,
+    daily_goal: int,
+) -> Profile:
+    profile = get_profile(user)
+    if user.email != email:
+        user.email = email
+        user.save(update_fields=["email"])
+    profile.display_name = display_name
+    profile.time_zone = time_zone
+    profile.interview_date = interview_date
+    profile.daily_goal = daily_goal
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def delete_account(*, user: AbstractBaseUser) -> None:
+    """Delete the learner and everything PrepSite holds about them.
+
+    The database cascades from the user to the profile, practice sessions and
+    their items, answers, cards, daily activity and reports. The log-in
+    records django-axes keeps name the user only by username, so they go here.
+    """
+    username = user.get_username()
+    user.delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()
+
+
+def lockout_username(request, credentials: dict | None) -> str | None:
+    """The name django-axes counts failed log-ins under (AXES_USERNAME_CALLABLE).
+
+    The log-in takes the username or the email address in any case, so "Ada",
+    "ada" and "ada@example.com" are one account; counting them apart would let
+    someone multiply the failure limit by varying what they type.
+    """
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "data", request.POST).get("username")
+    if not typed:
+        return None
+    typed = typed.strip().lower()
+    if "@" in typed:
+        username = (
+            User._default_manager.filter(email__iexact=typed)
+            .order_by("pk")
+            .values_list("username", flat=True)
+            .first()
+        )
+        if username:
+            return username.lower()
+    return typed
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _id(value: uuid.UUID) -> str:
+    return str(value)
+
+
+def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
+    """Everything PrepSite holds about the learner, ready for json.dumps.
+
+    A fixed number of queries however much they practised: the profile, the
+    sessions with their topics and items, the answers with their questions,
+    the ticked key points, the cards, the daily activity and the reports.
+    """
+    profile = get_profile(user)
+    sessions = (
+        PracticeSession.objects.filter(user=user)
+        .order_by("started_at")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "items",
+                queryset=SessionItem.objects.select_related("question").order_by("position"),
+            ),
+        )
+    )
+    answers = list(
+        Answer.objects.filter(user=user).select_related("question").order_by("answered_at", "pk")
+    )
+    ticked_ids = {
+        point_id
+        for answer in answers
+        for point_id in answer.key_points_ticked
+        if isinstance(point_id, int)
+    }
+    key_point_texts = dict(
+        KeyPoint.objects.filter(pk__in=ticked_ids).values_list("pk", "text") if ticked_ids else []
+    )
+    cards = Card.objects.filter(user=user).select_related("question").order_by("question__key")
+    reports = Report.objects.filter(user=user).select_related("question").order_by("created_at")
+
+    return {
+        "user": {
+            "username": user.get_username(),
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+        },
+        "profile": {
+            "display_name": profile.display_name,
+            "time_zone": profile.time_zone,
+            "interview_date": _iso(profile.interview_date),
+            "daily_goal": profile.daily_goal,
+        },
+        "practice_sessions": [
+            {
+                "id": _id(session.pk),
+                "mode": session.mode,
+                "topics": [topic.slug for topic in session.topics.all()],
+                "size": session.size,
+                "timer_seconds": session.timer_seconds,
+                "started_at": _iso(session.started_at),
+                "finished_at": _iso(session.finished_at),
+                "answered": session.answered,
+                "recalled": session.recalled,
+                "score": session.score_percent,
+                "items": [
+                    {
+                        "position": item.position,
+                        "question": item.question.key,
+                        "shown_at": _iso(item.shown_at),
+                        "revealed_at": _iso(item.revealed_at),
+                        "typed_answer": item.typed_answer,
+                    }
+                    for item in session.items.all()
+                ],
+            }
+            for session in sessions
+        ],
+        "answers": [
+            {
+                "question": answer.question.key,
+                "session": _id(answer.session_id),
+                "grade": Grade(answer.grade).label,
+                "grade_number": answer.grade,
+                "key_points_ticked": [
+                    key_point_texts[point_id]
+                    for point_id in answer.key_points_ticked
+                    if point_id in key_point_texts
+                ],
+                "typed_answer": answer.typed_answer,
+                "seconds_to_reveal": answer.seconds_to_reveal,
+                "seconds_to_grade": answer.seconds_to_grade,
+                "answered_at": _iso(answer.answered_at),
+            }
+            for answer in answers
+        ],
+        "cards": [
+            {
+                "question": card.question.key,
+                "state": card.state,
+                "step": card.step,
+                "stability": card.stability,
+                "difficulty": card.difficulty,
+                "due": _iso(card.due),
+                "last_review": _iso(card.last_review),
+                "reviews": card.reviews,
+                "lapses": card.lapses,
+            }
+            for card in cards
+        ],
+        "daily_activity": [
+            {"day": _iso(day.day), "answers": day.answers, "recalled": day.recalled}
+            for day in DailyActivity.objects.filter(user=user).order_by("day")
+        ],
+        "reports": [
+            {
+                "question": report.question.key,
+                "reason": report.reason,
+                "note": report.note,
+                "created_at": _iso(report.created_at),
+                "resolved_at": _iso(report.resolved_at),
+            }
+            for report in reports
+        ],
+    }

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -82,8 +83,11 @@ class LoginForm(AuthenticationForm):
         username = self.fields["username"]
         username.label = "Username"
         username.help_text = "Your username or email address."
-        # Long enough for an email address, not just a username.
+        # Long enough for an email address, not just a username. Django sets
+        # max_length after the field is built, which adds no validator: add it,
+        # so an over-long name is refused before django-axes tries to store it.
         username.max_length = 254
+        username.validators.append(MaxLengthValidator(254))
         username.widget.attrs["maxlength"] = 254
         username.widget.attrs["autocomplete"] = "username"
 

@@ -1,6 +1,184 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from quizzes import services
+from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
+from quizzes.models import Mode, PracticeSession, SessionItem
+from quizzes.presenters import card_context, summary_context
+
+SESSION_TEMPLATE = "quizzes/session.html"
 
 
+def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
+    """The learner's own session, or 404 for anyone else's."""
+    return get_object_or_404(
+        PracticeSession.objects.select_related("user__profile"), pk=session_id, user=request.user
+    )
+
+
+def _get_item(session: PracticeSession, position: int) -> SessionItem:
+    return get_object_or_404(
+        SessionItem.objects.select_related("question__topic"), session=session, position=position
+    )
+
+
+def _render_session(request, session, *, status=200, error=None, form=None, **known):
+    context = card_context(session, error=error, form=form, **known)
+    template = f"{SESSION_TEMPLATE}#card" if request.htmx else SESSION_TEMPLATE
+    return render(request, template, context, status=status)
+
+
+def _after_post(request, session, **known) -> HttpResponse:
+    # htmx swaps the new card in place; without JavaScript, Post/Redirect/Get.
+    if request.htmx:
+        return _render_session(request, session, **known)
+    return redirect(session)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def practice_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/practice_start.html")
+    form = StartSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = services.start_session(
+                user=request.user,
+                mode=form.cleaned_data["mode"],
+                size=form.cleaned_data["size"],
+                topics=list(form.cleaned_data["topics"]),
+                timer_seconds=form.cleaned_data["timer_seconds"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if started.shortfall:
+                messages.info(
+                    request,
+                    f"Only {started.session.size} questions qualify, so this session has "
+                    f"{started.session.size} instead of {started.requested}.",
+                )
+            return redirect(started.session)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "mode_help": MODE_HELP}
+    return render(request, "quizzes/practice_start.html", context, status=status)
+
+
+@require_safe
+def session_detail(request: HttpRequest, session_id) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    if session.is_finished:
+        return render(request, "quizzes/summary.html", summary_context(session))
+    return _render_session(request, session)
+
+
+@require_POST
+def reveal(request: HttpRequest, session_id) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _render_session(request, session, status=400, form=form)
+    if session.is_finished or form.cleaned_data["position"] != session.answered:
+        # A stale tab or a replay: show where the learner really is.
+        return _after_post(request, session)
+    item = _get_item(session, session.answered)
+    services.reveal(item=item, typed_answer=form.cleaned_data["typed_answer"])
+    return _after_post(request, session)
+
+
+@require_POST
+def grade(request: HttpRequest, session_id) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    position = request.POST.get("position", "")
+    if session.is_finished or (position.isdigit() and int(position) < session.answered):
+        # Already graded (double click, replay, second tab): the current state, not an error.
+        return _session_state(request, session)
+    if not position.isdigit() or int(position) != session.answered:
+        return _render_session(
+            request, session, status=400, error="That question is not the current one."
+        )
+    # The current question and the next one in one query: the next is what we show.
+    items = {
+        item.position: item
+        for item in SessionItem.objects.select_related("question__topic").filter(
+            session=session, position__in=[session.answered, session.answered + 1]
+        )
+    }
+    item = items.get(session.answered)
+    if item is None:
+        return _render_session(request, session, status=400, error="That question is missing.")
+    form = GradeForm(request.POST, key_point_ids=[kp.pk for kp in item.question.key_points.all()])
+    if not form.is_valid():
+        errors = " ".join(message for messages in form.errors.values() for message in messages)
+        return _render_session(request, session, status=400, error=errors)
+    result = services.record_grade(
+        session=session,
+        item=item,
+        grade=form.cleaned_data["grade"],
+        key_point_ids=form.cleaned_data["key_points"],
+        typed_answer=form.cleaned_data["typed_answer"],
+    )
+    if not result.recorded:
+        session.refresh_from_db()
+        return _session_state(request, session)
+    return _session_state(request, session, next_item=items.get(session.answered))
+
+
+def _session_state(request, session, **known) -> HttpResponse:
+    if session.is_finished and request.htmx:
+        # The summary is a page of its own; htmx follows with a full load.
+        return HttpResponseClientRedirect(session.get_absolute_url())
+    return _after_post(request, session, **known)
+
+
+@require_POST
+def practice_missed(request: HttpRequest, session_id) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    from quizzes.selection import missed_in
+
+    try:
+        started = services.start_session(
+            user=request.user,
+            mode=Mode.MISSED,
+            size=session.size,
+            question_ids=missed_in(session),
+            timer_seconds=session.timer_seconds,
+        )
+    except ValidationError as exc:
+        messages.info(request, exc.messages[0])
+        return redirect(session)
+    return redirect(started.session)
+
+
+@require_safe
+def review_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    item = _get_item(session, position)
+    if not session.is_finished and position >= session.answered:
+        # No peeking at the answer of a question not yet graded.
+        return redirect(session)
+    answer = session.answers.filter(question_id=item.question_id).first()
+    context = {"session": session, "item": item, "question": item.question, "answer": answer}
+    return render(request, "quizzes/review_question.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    item = _get_item(session, position)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.report_question(
+            user=request.user,
+            question=item.question,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Thank you. The editors will look at this question.")
+        return redirect(session)
+    status = 400 if request.method == "POST" else 200
+    context = {"session": session, "item": item, "form": form, "now": timezone.now()}
+    return render(request, "quizzes/report.html", context, status=status)

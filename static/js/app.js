@@ -77,6 +77,24 @@
     }
   });
 
+  // Mirrors quizzes.presenters.suggested_grade: all key points Good, half Hard, else Again.
+  const GRADE_NAMES = { 1: "Again", 2: "Hard", 3: "Good" };
+  document.addEventListener("change", function (event) {
+    const box = event.target.closest("[data-key-points]");
+    if (!box) return;
+    const total = box.querySelectorAll('input[type="checkbox"]').length;
+    const ticked = box.querySelectorAll('input[type="checkbox"]:checked').length;
+    const share = total ? ticked / total : 1;
+    const grade = share >= 1 ? 3 : share >= 0.5 ? 2 : 1;
+    const label = box.querySelector("[data-suggested]");
+    const count = box.querySelector("[data-suggested-count]");
+    if (label) label.textContent = GRADE_NAMES[grade];
+    if (count) count.textContent = "(" + ticked + " of " + total + ")";
+    document.querySelectorAll("[data-grade]").forEach(function (button) {
+      button.classList.toggle("suggested", button.dataset.grade === String(grade));
+    });
+  });
+
   function enhance(root) {
     renderMath(root);
     startTimers(root);

@@ -1,0 +1,94 @@
+from django import forms
+
+from quizzes.models import Grade, Mode, Report, Topic
+
+SIZES = [(5, "5"), (10, "10"), (20, "20")]
+TIMERS = [
+    ("", "Off"),
+    (60, "1 minute"),
+    (120, "2 minutes"),
+    (180, "3 minutes"),
+    (300, "5 minutes"),
+]
+START_MODES = [(mode.value, mode.label) for mode in (Mode.DUE, Mode.NEW, Mode.WEAKEST, Mode.RANDOM)]
+MODE_HELP = {
+    Mode.DUE: "What the scheduler says is due, then new questions.",
+    Mode.NEW: "Questions you have never answered.",
+    Mode.WEAKEST: "The questions you recall least often.",
+    Mode.RANDOM: "Anything from the chosen topics.",
+}
+TYPED_ANSWER_MAX = 5000
+
+
+class StartSessionForm(forms.Form):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick none to practise every topic.",
+    )
+    size = forms.TypedChoiceField(
+        label="Number of questions", choices=SIZES, coerce=int, initial=10
+    )
+    mode = forms.ChoiceField(
+        label="Mode", choices=START_MODES, initial=Mode.DUE, widget=forms.RadioSelect
+    )
+    timer_seconds = forms.TypedChoiceField(
+        label="Interview timer",
+        choices=TIMERS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Counts down on each question, as in a timed interview.",
+    )
+
+
+class TypedAnswerField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label="Your answer",
+            required=False,
+            strip=False,
+            max_length=TYPED_ANSWER_MAX,
+            error_messages={
+                "max_length": "Keep your answer under %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            },
+            widget=forms.Textarea(attrs={"rows": 5, "class": "answer-input"}),
+            **kwargs,
+        )
+
+
+class RevealForm(forms.Form):
+    position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
+    typed_answer = TypedAnswerField()
+
+
+class GradeForm(forms.Form):
+    position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
+    grade = forms.TypedChoiceField(
+        choices=Grade.choices,
+        coerce=int,
+        error_messages={"required": "Choose a grade: Again, Hard, Good or Easy."},
+    )
+    key_points = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    typed_answer = TypedAnswerField()
+
+    def __init__(self, *args, key_point_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_points"].choices = [(kp, kp) for kp in key_point_ids]
+        self.fields["key_points"].error_messages["invalid_choice"] = (
+            "That key point does not belong to this question."
+        )
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "note"]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        }
+        labels = {"reason": "What is wrong?", "note": "Note for the editors"}
+        help_texts = {"note": "Optional. What should the answer say instead?"}

@@ -1,0 +1,74 @@
+"""Which questions a new practice session gets, per mode.
+
+Each mode is a few indexed queries that return at most `size` question ids;
+the bank is never loaded into Python.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, F, FloatField, OuterRef, Q
+from django.db.models.functions import Cast
+
+from quizzes.models import Answer, Card, Grade, Mode, Question
+
+
+def _cards_for(user):
+    return Card.objects.filter(user=user, question=OuterRef("pk"))
+
+
+def _bank(topics):
+    return Question.objects.published().for_topics(topics)
+
+
+def due_then_new(*, user, topics, size: int, now: datetime) -> list[int]:
+    """Questions the scheduler says are due (most overdue first), then new ones."""
+    due = Card.objects.filter(user=user, due__lte=now, question__status="published")
+    if topics:
+        due = due.filter(question__topic__in=topics)
+    ids = list(due.order_by("due").values_list("question_id", flat=True)[:size])
+    if len(ids) < size:
+        ids += new_questions(user=user, topics=topics, size=size - len(ids), now=now)
+    return ids
+
+
+def new_questions(*, user, topics, size: int, now: datetime) -> list[int]:
+    """Questions the learner has never graded, easiest first, in random order within each."""
+    unseen = _bank(topics).filter(~Exists(_cards_for(user)))
+    return list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[:size])
+
+
+def weakest(*, user, topics, size: int, now: datetime) -> list[int]:
+    """Seen questions with the lowest recall rate, then the least stable memory."""
+    cards = Card.objects.filter(user=user, reviews__gt=0, question__status="published")
+    if topics:
+        cards = cards.filter(question__topic__in=topics)
+    recall = Cast(F("reviews") - F("lapses"), FloatField()) / Cast(F("reviews"), FloatField())
+    ordered = cards.annotate(recall=recall).order_by("recall", "stability", "due")
+    return list(ordered.values_list("question_id", flat=True)[:size])
+
+
+def random_questions(*, user, topics, size: int, now: datetime) -> list[int]:
+    return list(_bank(topics).order_by("?").values_list("pk", flat=True)[:size])
+
+
+def missed_in(session) -> list[int]:
+    """Questions graded Again in `session`, in the order they were asked."""
+    missed = Answer.objects.filter(session=session, grade=Grade.AGAIN)
+    return list(
+        session.items.filter(
+            Q(Exists(missed.filter(question=OuterRef("question")))),
+            question__status="published",
+        ).values_list("question_id", flat=True)
+    )
+
+
+SELECTORS = {
+    Mode.DUE: due_then_new,
+    Mode.NEW: new_questions,
+    Mode.WEAKEST: weakest,
+    Mode.RANDOM: random_questions,
+}
+
+
+def choose_questions(*, user, topics, mode: str, size: int, now: datetime) -> list[int]:
+    return SELECTORS[mode](user=user, topics=topics, size=size, now=now)

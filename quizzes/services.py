@@ -1,0 +1,216 @@
+"""Writes of the practice loop: starting sessions, revealing, grading, reporting.
+
+Each function runs in one transaction and raises ValidationError for input
+that cannot be applied; views turn that into a 400 with the message.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import DailyActivity
+from quizzes import scheduling, selection
+from quizzes.models import (
+    RECALLED_GRADES,
+    Answer,
+    Card,
+    Mode,
+    PracticeSession,
+    Question,
+    Report,
+    SessionItem,
+)
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    session: PracticeSession
+    requested: int
+
+    @property
+    def shortfall(self) -> bool:
+        return self.session.size < self.requested
+
+
+NO_QUESTIONS = {
+    Mode.DUE: "No questions match these topics yet.",
+    Mode.NEW: "You have seen every question in these topics. Try Due for review or Weakest.",
+    Mode.WEAKEST: "Weakest needs some history: answer a few questions first.",
+    Mode.RANDOM: "No questions match these topics yet.",
+    Mode.MISSED: "There are no missed questions in that session.",
+}
+
+
+@transaction.atomic
+def start_session(
+    *,
+    user,
+    mode: str,
+    size: int,
+    topics=(),
+    timer_seconds: int | None = None,
+    question_ids: list[int] | None = None,
+    now: datetime | None = None,
+) -> StartedSession:
+    """Create a session of up to `size` questions chosen by `mode`.
+
+    `question_ids` overrides the choice (used for "Practice missed questions").
+    """
+    now = now or timezone.now()
+    if question_ids is None:
+        question_ids = selection.choose_questions(
+            user=user, topics=topics, mode=mode, size=size, now=now
+        )
+    if not question_ids:
+        raise ValidationError(NO_QUESTIONS[mode], code="no_questions")
+    session = PracticeSession.objects.create(
+        user=user,
+        mode=mode,
+        size=len(question_ids),
+        timer_seconds=timer_seconds,
+        current_shown_at=now,
+    )
+    if topics:
+        session.topics.set(topics)
+    SessionItem.objects.bulk_create(
+        SessionItem(session=session, question_id=qid, position=position)
+        for position, qid in enumerate(question_ids)
+    )
+    return StartedSession(session=session, requested=size)
+
+
+def reveal(*, item: SessionItem, typed_answer: str, now: datetime | None = None) -> SessionItem:
+    """Record that the learner revealed the reference answer, with what they typed."""
+    if item.revealed_at is None:
+        item.revealed_at = now or timezone.now()
+        item.typed_answer = typed_answer
+        item.save(update_fields=["revealed_at", "typed_answer"])
+    return item
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    answer: Answer | None  # None when this grade had already been recorded
+    recorded: bool
+
+
+def record_grade(
+    *,
+    session: PracticeSession,
+    item: SessionItem,
+    grade: int,
+    key_point_ids: list[int],
+    typed_answer: str = "",
+    now: datetime | None = None,
+) -> GradeResult:
+    """Record one grade and update the learner's FSRS card, exactly once.
+
+    A second grade for the same question of the session (double click, replay,
+    another tab) changes nothing: the unique constraint on (session, question)
+    makes the whole transaction roll back, and the caller shows the current state.
+    """
+    now = now or timezone.now()
+    try:
+        # No savepoint: a racing duplicate aborts this whole transaction, which is
+        # what we want, and the loop saves two statements per grade.
+        with transaction.atomic(savepoint=False):
+            answer = _record_grade(
+                session=session,
+                item=item,
+                grade=grade,
+                key_point_ids=key_point_ids,
+                typed_answer=typed_answer,
+                now=now,
+            )
+    except IntegrityError:
+        return GradeResult(answer=None, recorded=False)
+    # Mirror the counters just written, so callers need not read the row again.
+    session.answered += 1
+    session.recalled += int(answer.recalled)
+    session.current_shown_at = now
+    if session.answered >= session.size:
+        session.finished_at = now
+    return GradeResult(answer=answer, recorded=True)
+
+
+def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> Answer:
+    revealed_at = item.revealed_at
+    shown_at = session.current_shown_at
+    answer = Answer.objects.create(
+        user_id=session.user_id,
+        session=session,
+        question_id=item.question_id,
+        grade=grade,
+        key_points_ticked=sorted(set(key_point_ids)),
+        typed_answer=item.typed_answer or typed_answer,
+        seconds_to_reveal=_seconds(shown_at, revealed_at),
+        seconds_to_grade=_seconds(revealed_at or shown_at, now),
+        answered_at=now,
+    )
+    _update_card(user_id=session.user_id, question_id=item.question_id, grade=grade, now=now)
+    recalled = grade in RECALLED_GRADES
+    _count_daily_activity(session=session, recalled=recalled, now=now)
+    finished = {"finished_at": now} if item.position + 1 >= session.size else {}
+    PracticeSession.objects.filter(pk=session.pk).update(
+        answered=F("answered") + 1,
+        recalled=F("recalled") + int(recalled),
+        current_shown_at=now,
+        **finished,
+    )
+    return answer
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None or end < start:
+        return None
+    return int((end - start).total_seconds())
+
+
+def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime) -> None:
+    card = Card.objects.select_for_update().filter(user_id=user_id, question_id=question_id).first()
+    new = scheduling.review(card, question_id=question_id, grade=grade, now=now)
+    fields = {
+        "state": new.state.value,
+        "step": new.step,
+        "stability": new.stability,
+        "difficulty": new.difficulty,
+        "due": new.due,
+        "last_review": new.last_review,
+    }
+    if card is None:
+        Card.objects.create(
+            user_id=user_id,
+            question_id=question_id,
+            reviews=1,
+            lapses=int(grade == 1),
+            **fields,
+        )
+    else:
+        Card.objects.filter(pk=card.pk).update(
+            reviews=F("reviews") + 1, lapses=F("lapses") + int(grade == 1), **fields
+        )
+
+
+def _count_daily_activity(*, session: PracticeSession, recalled: bool, now: datetime) -> None:
+    """Add one answer to the learner's roll-up for their local day, in one statement."""
+    profile = getattr(session.user, "profile", None)
+    zone = profile.zone if profile else timezone.get_default_timezone()
+    day = timezone.localtime(now, zone).date()
+    table = DailyActivity._meta.db_table
+    # An upsert that increments: PostgreSQL and SQLite (3.24+) share this syntax,
+    # and the ORM has no increment-on-conflict.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, day, answers, recalled) VALUES (%s, %s, 1, %s) "
+            "ON CONFLICT (user_id, day) DO UPDATE SET answers = "
+            f"{table}.answers + 1, recalled = {table}.recalled + EXCLUDED.recalled",
+            [session.user_id, day, int(recalled)],
+        )
+
+
+def report_question(*, user, question: Question, reason: str, note: str) -> Report:
+    return Report.objects.create(user=user, question=question, reason=reason, note=note)

@@ -1,0 +1,255 @@
+"""The practice loop's views: full pages and htmx fragments, 404/400 paths, query counts."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from quizzes import services
+from quizzes.models import Answer, Mode, PracticeSession, Report
+from quizzes.tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def session(learner):
+    QuestionFactory.create_batch(3)
+    return services.start_session(user=learner, mode=Mode.NEW, size=3).session
+
+
+def _url(name, session, *args):
+    return reverse(name, args=[session.pk, *args])
+
+
+def test_start_page_lists_topics_and_options(learner_client):
+    TopicFactory(name="Optimisation")
+    html = learner_client.get(reverse("practice_start")).content.decode()
+    assert "Optimisation" in html
+    for text in ("Number of questions", "Due for review", "New questions", "Weakest", "Random"):
+        assert text in html
+    assert "Start session" in html
+
+
+def test_start_creates_session_and_redirects(learner_client, learner):
+    QuestionFactory.create_batch(6)
+    response = learner_client.post(reverse("practice_start"), {"size": 5, "mode": "random"})
+    session = PracticeSession.objects.get(user=learner)
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()
+    assert session.size == 5
+
+
+def test_start_with_too_few_questions_says_so(learner_client):
+    QuestionFactory.create_batch(2)
+    response = learner_client.post(
+        reverse("practice_start"), {"size": 10, "mode": "new"}, follow=True
+    )
+    assert "Only 2 questions qualify" in response.content.decode()
+
+
+def test_start_with_no_questions_shows_message_and_creates_nothing(learner_client):
+    response = learner_client.post(reverse("practice_start"), {"size": 10, "mode": "weakest"})
+    assert response.status_code == 400
+    assert "answer a few questions first" in response.content.decode()
+    assert not PracticeSession.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"size": 7, "mode": "due"}, {"size": 10, "mode": "nonsense"}, {"size": "x"}, {}],
+)
+def test_start_with_bad_input_is_400_with_message(learner_client, data):
+    response = learner_client.post(reverse("practice_start"), data)
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client, session):
+    for url in (reverse("practice_start"), _url("practice_session", session)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    "name,method,extra",
+    [
+        ("practice_session", "get", ()),
+        ("practice_reveal", "post", ()),
+        ("practice_grade", "post", ()),
+        ("practice_missed", "post", ()),
+        ("practice_review_question", "get", (0,)),
+        ("practice_report", "get", (0,)),
+        ("practice_report", "post", (0,)),
+    ],
+)
+def test_another_learner_gets_404_everywhere(client, other_learner, session, name, method, extra):
+    client.force_login(other_learner)
+    response = getattr(client, method)(_url(name, session, *extra), {"position": 0, "grade": 3})
+    assert response.status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_unknown_session_is_404(learner_client):
+    response = learner_client.get(reverse("practice_session", args=[uuid.uuid4()]))
+    assert response.status_code == 404
+
+
+def test_question_page_full_and_fragment(learner_client, session):
+    full = learner_client.get(_url("practice_session", session))
+    assert full.status_code == 200
+    html = full.content.decode()
+    assert "Question 1 of 3" in html and "Show answer" in html and "Your answer" in html
+    assert "<html" in html
+
+    fragment = learner_client.get(_url("practice_session", session), **HTMX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert 'id="practice-card"' in fragment.content.decode()
+
+
+def test_reveal_then_grade_with_htmx(learner_client, session):
+    response = learner_client.post(
+        _url("practice_reveal", session), {"position": 0, "typed_answer": "my try"}, **HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Reference answer" in html and "my try" in html
+    for label in ("Again", "Hard", "Good", "Easy", "Key points you covered", "Report a problem"):
+        assert label in html
+    key_point = session.items.get(position=0).question.key_points.first()
+    response = learner_client.post(
+        _url("practice_grade", session),
+        {"position": 0, "grade": 3, "key_points": [key_point.pk]},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Question 2 of 3" in response.content.decode()
+    answer = Answer.objects.get()
+    assert answer.grade == 3 and answer.key_points_ticked == [key_point.pk]
+    assert answer.typed_answer == "my try"
+    assert answer.seconds_to_reveal is not None and answer.seconds_to_grade is not None
+
+
+def test_grade_without_javascript_redirects_back(learner_client, session):
+    response = learner_client.post(_url("practice_grade", session), {"position": 0, "grade": 2})
+    assert response.status_code == 302
+    assert response["Location"] == session.get_absolute_url()
+
+
+def test_double_grade_gets_current_state_not_error(learner_client, session):
+    data = {"position": 0, "grade": 3}
+    learner_client.post(_url("practice_grade", session), data, **HTMX)
+    again = learner_client.post(_url("practice_grade", session), data, **HTMX)
+    assert again.status_code == 200
+    assert "Question 2 of 3" in again.content.decode()
+    assert Answer.objects.count() == 1
+
+
+def test_last_grade_sends_htmx_to_summary(learner_client, session):
+    for position in range(3):
+        response = learner_client.post(
+            _url("practice_grade", session),
+            {"position": position, "grade": 3 if position else 1},
+            **HTMX,
+        )
+    assert response["HX-Redirect"] == session.get_absolute_url()
+    html = learner_client.get(session.get_absolute_url()).content.decode()
+    assert "Session complete" in html and "Score: 67%" in html
+    assert "Practice missed questions" in html
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"position": 0}, "Choose a grade"),
+        ({"position": 0, "grade": 9}, "Select a valid choice"),
+        ({"position": 0, "grade": "good"}, "Select a valid choice"),
+        ({"position": 0, "grade": 3, "key_points": [999999]}, "does not belong"),
+        ({"position": 0, "grade": 3, "key_points": ["x"]}, "does not belong"),
+        ({"position": 2, "grade": 3}, "not the current one"),
+        ({"position": "abc", "grade": 3}, "not the current one"),
+        ({"position": 0, "grade": 3, "typed_answer": "x" * 5001}, "under 5000 characters"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_bad_grade_is_400_with_message(learner_client, session, data, message, htmx):
+    headers = HTMX if htmx else {}
+    response = learner_client.post(_url("practice_grade", session), data, **headers)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert ("<html" in html) is not htmx
+    assert not Answer.objects.exists()
+
+
+def test_key_point_of_another_question_is_rejected(learner_client, session):
+    foreign = QuestionFactory().key_points.first()
+    response = learner_client.post(
+        _url("practice_grade", session), {"position": 0, "grade": 3, "key_points": [foreign.pk]}
+    )
+    assert response.status_code == 400
+
+
+def test_overlong_typed_answer_on_reveal_is_400(learner_client, session):
+    response = learner_client.post(
+        _url("practice_reveal", session), {"position": 0, "typed_answer": "x" * 6000}, **HTMX
+    )
+    assert response.status_code == 400
+    assert "under 5000 characters" in response.content.decode()
+
+
+def test_refresh_after_reveal_shows_revealed_card(learner_client, session):
+    learner_client.post(_url("practice_reveal", session), {"position": 0, "typed_answer": "abc"})
+    html = learner_client.get(_url("practice_session", session)).content.decode()
+    assert "Reference answer" in html and "abc" in html
+
+
+def test_review_question_only_after_grading(learner_client, session):
+    url = _url("practice_review_question", session, 1)
+    assert learner_client.get(url).status_code == 302  # not graded yet: no peeking
+    learner_client.post(_url("practice_grade", session), {"position": 0, "grade": 3})
+    learner_client.post(_url("practice_grade", session), {"position": 1, "grade": 4})
+    response = learner_client.get(url)
+    assert response.status_code == 200
+    assert "Easy" in response.content.decode()
+
+
+def test_report_a_problem(learner_client, learner, session):
+    url = _url("practice_report", session, 0)
+    assert learner_client.get(url).status_code == 200
+    bad = learner_client.post(url, {"reason": "nonsense"})
+    assert bad.status_code == 400
+    response = learner_client.post(url, {"reason": "wrong", "note": "The sign is flipped."})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.user == learner and report.question == session.items.get(position=0).question
+
+
+def test_practice_missed_starts_session_of_again_questions(learner_client, session, learner):
+    for position, grade in enumerate([1, 3, 1]):
+        learner_client.post(_url("practice_grade", session), {"position": position, "grade": grade})
+    response = learner_client.post(_url("practice_missed", session))
+    new = PracticeSession.objects.exclude(pk=session.pk).get()
+    assert response["Location"] == new.get_absolute_url()
+    assert new.mode == Mode.MISSED and new.size == 2
+
+
+def test_grade_loop_query_count_is_constant(learner_client, learner, django_assert_max_num_queries):
+    QuestionFactory.create_batch(40)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=20).session
+    for position in range(3):
+        # session + user, practice session, item, reveal update
+        with django_assert_max_num_queries(10):
+            learner_client.post(_url("practice_reveal", session), {"position": position}, **HTMX)
+        # session + user, practice session, item, key points, answer insert, card read and
+        # write, daily roll-up, session counters, next card
+        with django_assert_max_num_queries(10):
+            response = learner_client.post(
+                _url("practice_grade", session), {"position": position, "grade": 3}, **HTMX
+            )
+        assert response.status_code == 200
+        with django_assert_max_num_queries(8):
+            learner_client.get(_url("practice_session", session))

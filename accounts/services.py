@@ -171,7 +171,6 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                     {
                         "position": item.position,
                         "question": item.question.key,
-                        "shown_at": _iso(item.shown_at),
                         "revealed_at": _iso(item.revealed_at),
                         "typed_answer": item.typed_answer,
                     }

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
-    "import_export",
     "quizzes",
     "accounts",
 ]

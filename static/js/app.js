@@ -100,11 +100,12 @@
     startTimers(root);
   }
 
+  // htmx:load fires for the first page and for every piece of swapped-in content.
+  document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    enhance(event.detail.target);
-    // Move focus to the new content's heading so keyboard and screen-reader users follow the swap.
-    const focusTarget = event.detail.target.querySelector("[data-focus-on-swap]");
+  document.addEventListener("htmx:afterSettle", function () {
+    // Move focus to the new card's heading so keyboard and screen-reader users follow the swap.
+    const focusTarget = document.querySelector("[data-focus-on-swap]");
     if (focusTarget) focusTarget.focus({ preventScroll: false });
   });
 })();

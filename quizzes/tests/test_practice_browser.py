@@ -1,0 +1,116 @@
+"""A learner's practice session in a real browser, with and without JavaScript."""
+
+import pytest
+
+from conftest import login_in_browser, screenshot
+from quizzes.models import Answer
+from quizzes.tests.factories import QuestionFactory, TopicFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def bank(db):
+    topic = TopicFactory(name="Optimisation", slug="optimisation")
+    QuestionFactory(
+        topic=topic,
+        prompt="Why does Adam need **bias correction**?",
+        answer="The moments start at zero, so divide by $1-\\beta_1^t$:\n\n"
+        "$$\\hat m_t = \\frac{m_t}{1-\\beta_1^t}$$\n\n```python\nm_hat = m / (1 - b1**t)\n```",
+        key_points=["Moments start at zero", "Early estimates are biased", "Divide by 1 - beta^t"],
+    )
+    QuestionFactory.create_batch(5, topic=topic)
+    return topic
+
+
+def _start(page, mode="Random", size="5"):
+    page.goto("/practice/")
+    page.get_by_label("Number of questions").select_option(size)
+    page.get_by_label(mode, exact=True).check()
+    page.get_by_role("button", name="Start session").click()
+    page.wait_for_url("**/practice/*/")
+
+
+def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank):
+    login_in_browser(page, learner)
+    _start(page)
+    page.evaluate("window.__noReload = true")
+    grades = ["Good", "Again", "Easy", "Hard", "Good"]
+    for number, grade in enumerate(grades, start=1):
+        heading = page.get_by_role("heading", name=f"Question {number} of 5")
+        heading.wait_for()
+        if number == 3:
+            # Reload mid-way: the server remembers where the learner was.
+            page.reload()
+            page.get_by_role("heading", name="Question 3 of 5").wait_for()
+            page.evaluate("window.__noReload = true")
+        page.get_by_label("Your answer").fill(f"My answer to question {number}")
+        if number == 2:
+            page.evaluate("document.activeElement.blur()")
+            page.keyboard.press("Space")  # reveal from the keyboard
+        else:
+            page.get_by_role("button", name="Show answer").click()
+        page.get_by_role("heading", name="Reference answer").wait_for()
+        assert page.get_by_text(f"My answer to question {number}").is_visible()
+        if number == 1:
+            screenshot(page, "practice-revealed")
+        if number == 4:
+            page.evaluate("document.activeElement.blur()")
+            page.keyboard.press("2")  # Hard, from the keyboard
+        else:
+            page.get_by_role("button", name=grade).click()
+        if number < 5:
+            page.get_by_role("heading", name=f"Question {number + 1} of 5").wait_for()
+            if number != 2:
+                # htmx swapped the card in place: the page's JavaScript state survived.
+                assert page.evaluate("window.__noReload === true")
+    page.get_by_role("heading", name="Session complete").wait_for()
+    assert page.get_by_text("Score: 80%").is_visible()
+    screenshot(page, "summary")
+    assert list(Answer.objects.order_by("answered_at").values_list("grade", flat=True)) == [
+        3,
+        1,
+        4,
+        2,
+        3,
+    ]
+
+
+def test_math_and_code_render_in_the_browser(page, learner, bank):
+    login_in_browser(page, learner)
+    _start(page, mode="New questions", size="10")
+    # Find the Adam question (the order is random within a difficulty).
+    for _ in range(6):
+        if page.get_by_text("bias correction").count():
+            break
+        page.get_by_role("button", name="Show answer").click()
+        page.get_by_role("button", name="Good").click()
+        page.wait_for_timeout(200)
+    screenshot(page, "practice-card")
+    page.get_by_role("button", name="Show answer").click()
+    page.locator(".katex").first.wait_for()
+    assert page.locator(".katex-display").count() == 1
+    assert page.locator("pre .k, pre .n, pre .o").count() > 0  # Pygments token spans
+    ticks = page.get_by_role("checkbox")
+    ticks.nth(0).check()
+    ticks.nth(1).check()
+    assert page.locator("[data-suggested]").inner_text() == "Hard"
+
+
+def test_session_without_javascript(_browser, live_server, learner, bank):
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    for number in range(1, 6):
+        page.get_by_role("heading", name=f"Question {number} of 5").wait_for()
+        page.get_by_label("Your answer").fill("Without JavaScript")
+        page.get_by_role("button", name="Show answer").click()
+        page.get_by_role("heading", name="Reference answer").wait_for()
+        page.get_by_role("checkbox").first.check()
+        page.get_by_role("button", name="Good" if number % 2 else "Again").click()
+    page.get_by_role("heading", name="Session complete").wait_for()
+    assert page.get_by_text("Score: 60%").is_visible()
+    assert Answer.objects.count() == 5
+    assert all(len(a.key_points_ticked) == 1 for a in Answer.objects.all())
+    context.close()

@@ -11,14 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, F, FloatField, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, CharField, Count, F, FloatField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.forms.widgets import Script
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from quizzes.bank import export_bank, load_bank
@@ -57,6 +57,7 @@ class TopicAdmin(admin.ModelAdmin):
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
     fields = ["order", "text"]
+    formfield_overrides = {CharField: {"widget": forms.TextInput(attrs={"size": 100})}}
     extra = 3
     min_num = 1
     max_num = 10
@@ -264,8 +265,10 @@ class QuestionAdmin(admin.ModelAdmin):
         return f"{round(question.avg_seconds_to_reveal)} s"
 
     @admin.display(description="Last answered", ordering=F("last_answered").desc(nulls_last=True))
-    def last_answered(self, question: Question):
-        return question.last_answered
+    def last_answered(self, question: Question) -> str | None:
+        if question.last_answered is None:
+            return None
+        return formats.localize(timezone.localtime(question.last_answered))
 
     @admin.display(description="Open reports", ordering="open_reports")
     def open_reports(self, question: Question) -> int:

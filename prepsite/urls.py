@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views.dashboard import dashboard
+from accounts.views.dashboard import dashboard, session_history_csv
 from prepsite import views
 
 admin.site.site_header = "PrepSite editors"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/sessions.csv", session_history_csv, name="session_history_csv"),
     path("", include("quizzes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,73 @@
+import csv
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from accounts import charts
+from accounts.services import get_profile
+from accounts.stats import build_dashboard
+from quizzes.models import PracticeSession
+
+SESSIONS_PER_PAGE = 10
 
 
+def _session_history(user):
+    return PracticeSession.objects.filter(user=user).prefetch_related("topics")
+
+
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard.html")
+    profile = get_profile(request.user)
+    stats = build_dashboard(user=request.user, profile=profile)
+    page = Paginator(_session_history(request.user), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "stats": stats,
+        "profile": profile,
+        "page": page,
+        "zone": profile.zone,
+        "score_chart": charts.line_chart(stats.score_points),
+        "weekly_chart": charts.bar_chart(stats.weekly, "answers"),
+        "forecast_chart": charts.bar_chart(stats.forecast, "count"),
+        "heatmap": charts.heatmap(stats.heatmap),
+    }
+    if request.htmx and request.GET.get("page"):
+        return render(request, "accounts/dashboard.html#history", context)
+    return render(request, "accounts/dashboard.html", context)
+
+
+@require_safe
+def session_history_csv(request: HttpRequest) -> HttpResponse:
+    zone = get_profile(request.user).zone
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="prepsite-sessions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["started", "finished", "mode", "topics", "questions", "answered", "score_percent",
+         "duration_minutes"]
+    )  # fmt: skip
+    for session in _session_history(request.user).iterator(chunk_size=500):
+        duration = (
+            round((session.finished_at - session.started_at).total_seconds() / 60, 1)
+            if session.finished_at
+            else ""
+        )
+        writer.writerow(
+            [
+                timezone.localtime(session.started_at, zone).isoformat(timespec="minutes"),
+                timezone.localtime(session.finished_at, zone).isoformat(timespec="minutes")
+                if session.finished_at
+                else "in progress",
+                session.get_mode_display(),
+                "; ".join(topic.name for topic in session.topics.all()) or "All topics",
+                session.size,
+                session.answered,
+                "" if session.score_percent is None else session.score_percent,
+                duration,
+            ]
+        )
+    return response

@@ -1,0 +1,257 @@
+"""The numbers on a learner's dashboard.
+
+Every figure comes from a fixed handful of queries whatever the history:
+the per-day roll-up (DailyActivity, at most one row a day), the learner's
+scheduling cards (at most one per question) and recent sessions.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import DailyActivity
+from quizzes.models import Card, PracticeSession, Topic
+from quizzes.scheduling import SCHEDULER
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 14
+SCORE_SESSIONS = 30
+ROLLING_WINDOW = 7
+WEEKS = 12
+# A topic is "weak" below this predicted recall; readiness aims to bring it here.
+TARGET_RECALL = 0.8
+
+# FSRS's forgetting curve, R(t) = (1 + FACTOR * t / S) ** DECAY, from the
+# scheduler's own parameters (what fsrs.Scheduler.get_card_retrievability computes).
+_DECAY = -SCHEDULER.parameters[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+
+
+def retrievability(stability: float | None, last_review: datetime | None, at: datetime) -> float:
+    if stability is None or last_review is None:
+        return 0.0
+    elapsed_days = max(0, (at - last_review).days)
+    return (1 + _FACTOR * elapsed_days / stability) ** _DECAY
+
+
+@dataclass
+class Streaks:
+    current: int
+    longest: int
+
+
+def streaks(active_days: list[date], today: date) -> Streaks:
+    """Runs of consecutive days with at least one answer.
+
+    The current streak is still alive when the last active day is yesterday:
+    today is not over yet.
+    """
+    longest = run = 0
+    previous = None
+    for day in active_days:
+        run = run + 1 if previous and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = run if previous and (today - previous).days <= 1 else 0
+    return Streaks(current=current, longest=longest)
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    total: int
+    seen: int = 0
+    reviews: int = 0
+    lapses: int = 0
+    retrievability_sum: float = 0.0
+    projected_sum: float = 0.0  # over all questions; unseen count as 0
+
+    @property
+    def recall_rate(self) -> float | None:
+        return (self.reviews - self.lapses) / self.reviews if self.reviews else None
+
+    @property
+    def average_retrievability(self) -> float | None:
+        return self.retrievability_sum / self.seen if self.seen else None
+
+    @property
+    def projected_recall(self) -> float:
+        return self.projected_sum / self.total if self.total else 0.0
+
+    @property
+    def sort_key(self):
+        # Weakest first; topics never practised come after those being learned.
+        return (self.recall_rate is None, self.recall_rate or 0, self.topic.order)
+
+
+@dataclass
+class Dashboard:
+    today: date
+    sessions: int
+    answered: int
+    recalled: int
+    streaks: Streaks
+    due_today: int
+    answered_today: int
+    daily_goal: int
+    score_points: list = field(default_factory=list)
+    weekly: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    heatmap: list = field(default_factory=list)
+    forecast: list = field(default_factory=list)
+    interview_date: date | None = None
+    readiness: list = field(default_factory=list)
+    reviews_per_day: int | None = None
+
+    @property
+    def recall_percent(self) -> int | None:
+        return round(100 * self.recalled / self.answered) if self.answered else None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.answered == 0 and self.sessions == 0
+
+    @property
+    def goal_met(self) -> bool:
+        return self.answered_today >= self.daily_goal
+
+
+def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    zone = profile.zone
+    today = timezone.localtime(now, zone).date()
+
+    activity = list(
+        DailyActivity.objects.filter(user=user)
+        .order_by("day")
+        .values_list("day", "answers", "recalled")
+    )
+    by_day = {day: (answers, recalled) for day, answers, recalled in activity}
+    answered = sum(a for _, a, _ in activity)
+    recalled = sum(r for _, _, r in activity)
+
+    dashboard = Dashboard(
+        today=today,
+        sessions=PracticeSession.objects.filter(user=user).finished().count(),
+        answered=answered,
+        recalled=recalled,
+        streaks=streaks([day for day, answers, _ in activity if answers], today),
+        due_today=0,
+        answered_today=by_day.get(today, (0, 0))[0],
+        daily_goal=profile.daily_goal,
+        interview_date=profile.interview_date,
+    )
+    dashboard.heatmap = _heatmap(by_day, today)
+    dashboard.weekly = _weekly(by_day, today)
+    dashboard.score_points = _score_points(user)
+    _cards_and_topics(dashboard, user=user, zone=zone, now=now)
+    return dashboard
+
+
+def _heatmap(by_day: dict, today: date) -> list[dict]:
+    start = today - timedelta(days=HEATMAP_DAYS - 1)
+    cells = []
+    for offset in range(HEATMAP_DAYS):
+        day = start + timedelta(days=offset)
+        answers = by_day.get(day, (0, 0))[0]
+        level = 0 if not answers else min(4, 1 + int(math.log2(answers) // 1.5))
+        cells.append({"day": day, "answers": answers, "level": level})
+    return cells
+
+
+def _weekly(by_day: dict, today: date) -> list[dict]:
+    """Recall rate per week (weeks start on Monday), the last WEEKS weeks."""
+    this_monday = today - timedelta(days=today.weekday())
+    weeks = []
+    for back in range(WEEKS - 1, -1, -1):
+        monday = this_monday - timedelta(weeks=back)
+        answers = recalled = 0
+        for offset in range(7):
+            a, r = by_day.get(monday + timedelta(days=offset), (0, 0))
+            answers += a
+            recalled += r
+        rate = round(100 * recalled / answers) if answers else None
+        weeks.append({"week": monday, "answers": answers, "rate": rate})
+    return weeks
+
+
+def _score_points(user) -> list[dict]:
+    recent = list(
+        PracticeSession.objects.filter(user=user, answered__gt=0)
+        .finished()
+        .order_by("-finished_at")
+        .values_list("finished_at", "answered", "recalled")[:SCORE_SESSIONS]
+    )
+    recent.reverse()
+    points = []
+    scores = []
+    for finished_at, answered, recalled in recent:
+        score = round(100 * recalled / answered)
+        scores.append(score)
+        window = scores[-ROLLING_WINDOW:]
+        points.append(
+            {"at": finished_at, "score": score, "average": round(sum(window) / len(window))}
+        )
+    return points
+
+
+def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
+    topics = list(
+        Topic.objects.annotate(
+            total=Count("questions", filter=Q(questions__status="published"))
+        ).filter(total__gt=0)
+    )
+    rows = {topic.pk: TopicRow(topic=topic, total=topic.total) for topic in topics}
+    interview_at = None
+    if dashboard.interview_date and dashboard.interview_date >= dashboard.today:
+        interview_at = datetime.combine(
+            dashboard.interview_date, datetime.min.time().replace(hour=9), tzinfo=zone
+        )
+    end_of_today = datetime.combine(
+        dashboard.today + timedelta(days=1), datetime.min.time(), tzinfo=zone
+    )
+    due_by_day = Counter()
+    cards = Card.objects.filter(user=user, question__status="published").values_list(
+        "question__topic_id", "reviews", "lapses", "stability", "last_review", "due"
+    )
+    for topic_id, reviews, lapses, stability, last_review, due in cards:
+        if due < end_of_today:
+            dashboard.due_today += 1
+        else:
+            due_by_day[timezone.localtime(due, zone).date()] += 1
+        row = rows.get(topic_id)
+        if row is None:
+            continue
+        row.seen += 1
+        row.reviews += reviews
+        row.lapses += lapses
+        row.retrievability_sum += retrievability(stability, last_review, now)
+        if interview_at:
+            row.projected_sum += retrievability(stability, last_review, interview_at)
+
+    dashboard.forecast = [{"day": dashboard.today, "count": dashboard.due_today}] + [
+        {"day": day, "count": due_by_day[day]}
+        for day in (dashboard.today + timedelta(days=n) for n in range(1, FORECAST_DAYS))
+    ]
+    dashboard.topics = sorted(rows.values(), key=lambda row: row.sort_key)
+    if interview_at:
+        dashboard.readiness = sorted(rows.values(), key=lambda row: row.projected_recall)
+        dashboard.reviews_per_day = _reviews_per_day(dashboard, rows.values())
+
+
+def _reviews_per_day(dashboard: Dashboard, rows) -> int:
+    """A rough plan: each question of a weak topic that would be below target needs
+    about one review (three for a question never seen: the learning steps),
+    spread over the days left."""
+    days_left = max(1, (dashboard.interview_date - dashboard.today).days)
+    needed = 0
+    for row in rows:
+        if row.projected_recall >= TARGET_RECALL:
+            continue
+        unseen = row.total - row.seen
+        needed += 3 * unseen + math.ceil(row.seen * (1 - row.projected_recall))
+    return math.ceil(needed / days_left)

@@ -149,3 +149,24 @@ class TestProfileView:
         response = client.post(reverse("profile"), profile_data())
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
+
+
+class TestProfileAdmin:
+    def test_superuser_can_look_but_not_change(self, client, learner):
+        admin = User.objects.create_superuser("root", "root@example.com", "x-long-password-1")
+        get_profile(learner)
+        client.force_login(admin)
+        listing = client.get(reverse("admin:accounts_profile_changelist"))
+        assert listing.status_code == 200
+        assert b"ada" in listing.content
+        profile = Profile.objects.get(user=learner)
+        page = client.get(reverse("admin:accounts_profile_change", args=[profile.pk]))
+        assert page.status_code == 200
+        assert b'name="daily_goal"' not in page.content  # read-only
+        assert client.get(reverse("admin:accounts_profile_add")).status_code == 403
+
+    def test_editors_cannot_see_learners_profiles(self, editor_client, learner):
+        get_profile(learner)
+        response = editor_client.get(reverse("admin:accounts_profile_changelist"))
+        assert response.status_code == 403
+        assert b"Profiles" not in editor_client.get(reverse("admin:index")).content

@@ -408,3 +408,16 @@ def test_import_needs_permission(client, django_user_model):
 
     assert client.get(reverse("admin:quizzes_question_import")).status_code == 403
     assert client.get(reverse("admin:quizzes_question_export")).status_code == 403
+
+
+def test_report_page_resolves_and_reopens(editor_client, editor, learner):
+    report = Report.objects.create(question=QuestionFactory(), user=learner, reason="wrong")
+    url = reverse("admin:quizzes_report_change", args=[report.pk])
+
+    assert editor_client.post(url, {"resolved": "on"}).status_code == 302
+    report.refresh_from_db()
+    assert report.resolved_by == editor and not report.is_open
+
+    assert editor_client.post(url, {}).status_code == 302
+    report.refresh_from_db()
+    assert report.is_open and report.resolved_by is None

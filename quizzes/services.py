@@ -37,7 +37,7 @@ class StartedSession:
 
 
 NO_QUESTIONS = {
-    Mode.DUE: "No questions match these topics yet.",
+    Mode.DUE: "Nothing is due or new in these topics. Try Weakest or Random.",
     Mode.NEW: "You have seen every question in these topics. Try Due for review or Weakest.",
     Mode.WEAKEST: "Weakest needs some history: answer a few questions first.",
     Mode.RANDOM: "No questions match these topics yet.",

@@ -12,7 +12,6 @@ means: no dialog opened, no element carries an event-handler attribute, no javas
 address or frame was injected, and no htmx attribute came in with the text.
 """
 
-from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -131,27 +130,6 @@ def watch(_browser, live_server):
     yield open_context
     for context in opened:
         context.close()
-
-
-@pytest.fixture
-def editor(db):
-    """conftest's editor, with the Editors group made again if an earlier browser test's flush
-    dropped the one its data migration made (a serialised rollback clashes with content types)."""
-    from django.contrib.auth.models import Group, Permission
-
-    from accounts.tests.factories import EditorFactory
-
-    migration = import_module("quizzes.migrations.0002_editors_group")
-    group, _ = Group.objects.get_or_create(name=migration.EDITORS)
-    codenames = [
-        f"{action}_{model}"
-        for model, actions in migration.EDITOR_PERMISSIONS.items()
-        for action in actions
-    ]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="quizzes", codename__in=codenames)
-    )
-    return EditorFactory(username="editor")
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@ import getpass
 import os
 
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-EDITORS = "Editors"
+from quizzes.editors import ensure_editors_group
+
 PASSWORD_VARIABLE = "PREPSITE_EDITOR_PASSWORD"
 
 
@@ -42,12 +42,7 @@ class Command(BaseCommand):
             # People log in with their email too, so it must name one account.
             if User.objects.filter(email__iexact=email).exists():
                 raise CommandError(f"Another user already has the email {email!r}.")
-        try:
-            group = Group.objects.get(name=EDITORS)
-        except Group.DoesNotExist:
-            raise CommandError(
-                f"The {EDITORS} group is missing: run 'python manage.py migrate' first."
-            ) from None
+        group = ensure_editors_group()
 
         user = User(username=username, email=email, is_staff=True)
         password = self._password()

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format assets chromium migrate bench soak screenshots check-python clean
+.PHONY: run test lint format assets chromium wrk migrate bench soak screenshots check-python clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -76,7 +76,17 @@ test: $(VENV)/.dev assets chromium lint
 screenshots: $(VENV)/.dev assets chromium
 	PREPSITE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev assets
+# The benchmark's load generator, from Debian's packages.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing wrk for the benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "The benchmark needs wrk: sudo apt-get install wrk"; exit 1; \
+		fi; fi
+
+bench: $(VENV)/.dev assets wrk
 	$(BIN)/python -m bench.run
 
 soak: $(VENV)/.dev assets

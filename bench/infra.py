@@ -1,0 +1,269 @@
+"""The services the benchmark needs: PostgreSQL, Redis, its databases and a gunicorn server."""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_USER = "postgres"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def database_url(name: str) -> str:
+    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ensure_postgres() -> None:
+    if _pg_ready():
+        return
+    clusters = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").is_dir() else []
+    if not clusters:
+        raise SystemExit(
+            "PostgreSQL is not running and no cluster is installed under /etc/postgresql."
+        )
+    log(f"Starting PostgreSQL {clusters[-1]}")
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "start"], check=True
+    )
+    for _ in range(30):
+        if _pg_ready():
+            return
+        time.sleep(1)
+    raise SystemExit("PostgreSQL did not come up within 30 s.")
+
+
+def _pg_ready() -> bool:
+    return (
+        subprocess.run(
+            ["pg_isready", "-q", "-h", PG_HOST, "-p", str(PG_PORT)], check=False
+        ).returncode
+        == 0
+    )
+
+
+def ensure_redis() -> None:
+    if _redis_ready():
+        return
+    log("Starting Redis")
+    Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
+    Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1",
+            "--port", "6379", "--save", "", "--appendonly", "no",
+            "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/bench.log",
+        ],
+        check=True,
+    )  # fmt: skip
+    for _ in range(30):
+        if _redis_ready():
+            return
+        time.sleep(1)
+    raise SystemExit("Redis did not come up within 30 s.")
+
+
+def _redis_ready() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _admin():
+    return psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    )
+
+
+def server_version() -> str:
+    with _admin() as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def database_comment(name: str) -> dict | None:
+    """What the benchmark wrote on the database when it built it, or None if it is missing."""
+    with _admin() as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    if row is None:
+        return None
+    try:
+        return json.loads(row[0] or "{}")
+    except ValueError:
+        return {}
+
+
+def set_database_comment(name: str, comment: dict) -> None:
+    with _admin() as conn:
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(name), sql.Literal(json.dumps(comment))
+            )
+        )
+
+
+def recreate_database(name: str, template: str | None = None) -> None:
+    with _admin() as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        if template is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        else:
+            # A file copy: seconds for the whole data set, and every run starts alike.
+            strategy = (
+                sql.SQL(" STRATEGY FILE_COPY")
+                if conn.info.server_version >= 150000
+                else sql.SQL("")
+            )
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                    sql.Identifier(name), sql.Identifier(template), strategy
+                )
+            )
+
+
+def database_size(name: str) -> int:
+    with _admin() as conn:
+        return conn.execute("SELECT pg_database_size(%s)", [name]).fetchone()[0]
+
+
+def flush_redis_db() -> None:
+    """Empty the benchmark's Redis database (sessions and cache of earlier runs)."""
+    number = REDIS_URL.rsplit("/", 1)[1]
+    with socket.create_connection(("127.0.0.1", 6379), timeout=5) as conn:
+        conn.sendall(f"SELECT {number}\r\nFLUSHDB\r\n".encode())
+        conn.recv(64)
+
+
+def app_env(database: str, *, in_process: bool = False) -> dict[str, str]:
+    """Production settings, as the issue asks, over plain HTTP on the loopback."""
+    env = dict(os.environ)
+    for name in ("DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS", "SECURE_PROXY_SSL_HEADER"):
+        env.pop(name, None)
+    env.update(
+        DATABASE_URL=database_url(database),
+        DEBUG="0",
+        SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1,testserver" if in_process else "127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        PREPSITE_BENCH_ROUTES="1",
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX="prepsite-bench",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def manage(database: str, *args: str, quiet: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=app_env(database),
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    if not quiet and result.stdout.strip():
+        log(result.stdout.strip())
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+    workers: int
+    pids: list[int] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_gunicorn(database: str, *, workers: int, log_dir: Path) -> Server:
+    port = free_port()
+    log_path = log_dir / "gunicorn.log"
+    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+    process = subprocess.Popen(
+        [
+            gunicorn, "prepsite.wsgi:application",
+            "--workers", str(workers),
+            "--bind", f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--error-logfile", str(log_path),
+        ],
+        cwd=ROOT,
+        env=app_env(database),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    server = Server(process=process, port=port, log_path=log_path, workers=workers)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.base_url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    server.pids = [process.pid, *children(process.pid)]
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.stop()
+    raise SystemExit(f"gunicorn did not answer /healthz within 30 s; see {log_path}.")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The parent pid is the 2nd field after the parenthesised command name.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found

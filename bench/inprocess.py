@@ -1,0 +1,252 @@
+"""Measurements made inside one Django process against a benchmark database.
+
+Run by bench.run as `python -m bench.inprocess TASK --out FILE` with the same
+production settings as the server (see bench.infra.app_env). Requests go
+through django.test.Client, so every middleware runs; CaptureQueriesContext
+counts the queries of one request, and timings are medians of repeated runs
+with no other load on the server.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _setup() -> None:
+    import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
+    django.setup()
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def _client(user=None):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class GradeLoop:
+    """A learner grading the current question and getting the next one, as htmx asks."""
+
+    def __init__(self, client):
+        self.client = client
+        self.path = None
+        self.position = 0
+
+    def start(self) -> None:
+        response = self.client.post("/practice/", {"mode": "random", "size": 20})
+        assert response.status_code == 302, response.status_code
+        self.path = response["Location"]
+        self.position = 0
+
+    def prepare(self) -> None:
+        # A new session before the last question: its grade redirects to the summary.
+        if self.path is None or self.position >= 19:
+            self.start()
+
+    def __call__(self) -> None:
+        response = self.client.post(
+            f"{self.path}grade/",
+            {"position": self.position, "grade": 3},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200 and "HX-Redirect" not in response, response
+        self.position += 1
+
+
+def _request(client, method: str, path: str, data=None, expect: int = 200):
+    def send() -> None:
+        response = getattr(client, method)(path, data or {})
+        assert response.status_code == expect, (path, response.status_code)
+
+    return send
+
+
+def _endpoints(heavy: str, learner: str) -> dict:
+    """The benchmark's endpoints as in-process callables (same names as the load phases)."""
+    learner_client = _client(_user(learner))
+    return {
+        "floor": _request(_client(), "get", "/bench/floor"),
+        "grade": GradeLoop(_client(_user(learner))),
+        "dashboard": _request(_client(_user(heavy)), "get", "/dashboard/"),
+        "practice_page": _request(learner_client, "get", "/practice/"),
+        "practice_start": _request(
+            learner_client, "post", "/practice/", {"mode": "random", "size": 20}, expect=302
+        ),
+    }
+
+
+def measure(send, runs: int, warmup: int = 2) -> dict:
+    """Median and p95 wall time of `send`, and the queries of one more call."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.stats import percentile
+
+    prepare = getattr(send, "prepare", lambda: None)
+    for _ in range(warmup):
+        prepare()
+        send()
+    times = []
+    for _ in range(runs):
+        prepare()
+        started = time.perf_counter()
+        send()
+        times.append((time.perf_counter() - started) * 1000)
+    prepare()
+    with CaptureQueriesContext(connection) as captured:
+        send()
+    ordered = sorted(times)
+    return {
+        "runs": runs,
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(percentile(ordered, 0.95), 2),
+        "queries": len(captured.captured_queries),
+        "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 2),
+        "sql": [q["sql"][:300] for q in captured.captured_queries],
+    }
+
+
+def task_warm(args) -> dict:
+    """Render every published question once, as a server in use has them cached."""
+    from quizzes.models import Question
+
+    started = time.perf_counter()
+    count = 0
+    for question in Question.objects.published().iterator(chunk_size=1000):
+        question.prompt_html  # noqa: B018 - rendering fills the cache
+        question.answer_html  # noqa: B018
+        count += 1
+    return {"questions": count, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def task_endpoints(args) -> dict:
+    endpoints = _endpoints(args.heavy, args.learner)
+    return {name: measure(send, args.runs) for name, send in endpoints.items()}
+
+
+def task_dashboard_growth(args) -> list[dict]:
+    from accounts.models import DailyActivity
+    from quizzes.models import Answer, Card
+
+    rows = []
+    for username in args.users:
+        user = _user(username)
+        result = measure(_request(_client(user), "get", "/dashboard/"), args.runs)
+        result.update(
+            username=username,
+            answers=Answer.objects.filter(user=user).count(),
+            cards=Card.objects.filter(user=user).count(),
+            activity_days=DailyActivity.objects.filter(user=user).count(),
+        )
+        rows.append(result)
+    return rows
+
+
+def _bank_learner():
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Profile
+
+    user, created = get_user_model().objects.get_or_create(username="bank-learner")
+    if created:
+        user.set_unusable_password()
+        user.save()
+        Profile.objects.create(user=user)
+    return user
+
+
+def task_start_growth(args) -> list[dict]:
+    from quizzes.models import Topic
+
+    client = _client(_bank_learner())
+    rows = []
+    for topic in Topic.objects.filter(slug__startswith="bank-").order_by("order"):
+        candidates = topic.questions.published().count()
+        for mode in args.modes:
+            data = {"mode": mode, "size": 20, "topics": [topic.pk]}
+            result = measure(_request(client, "post", "/practice/", data, expect=302), args.runs)
+            result.update(bank=candidates, topic=topic.slug, mode=mode)
+            rows.append(result)
+    return rows
+
+
+def task_profile(args) -> dict:
+    """pyinstrument over repeated calls of one endpoint (or a session start on a bank)."""
+    from pyinstrument import Profiler
+
+    if args.endpoint == "bank_start":
+        from quizzes.models import Topic
+
+        topic = Topic.objects.get(slug=args.topic)
+        send = _request(
+            _client(_bank_learner()),
+            "post",
+            "/practice/",
+            {"mode": args.mode, "size": 20, "topics": [topic.pk]},
+            expect=302,
+        )
+    elif args.endpoint == "dashboard":
+        send = _request(_client(_user(args.heavy)), "get", "/dashboard/")
+    else:
+        send = _endpoints(args.heavy, args.learner)[args.endpoint]
+    prepare = getattr(send, "prepare", lambda: None)
+    for _ in range(3):
+        prepare()
+        send()
+    profiler = Profiler(interval=0.0005)
+    for _ in range(args.runs):
+        prepare()
+        profiler.start()
+        send()
+        profiler.stop()
+    text = profiler.output_text(unicode=True, color=False, show_all=False)
+    Path(args.profile_out).write_text(text)
+    return {"endpoint": args.endpoint, "runs": args.runs, "file": args.profile_out}
+
+
+TASKS = {
+    "warm": task_warm,
+    "endpoints": task_endpoints,
+    "dashboard-growth": task_dashboard_growth,
+    "start-growth": task_start_growth,
+    "profile": task_profile,
+}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess")
+    parser.add_argument("task", choices=TASKS)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--heavy", default="heavy")
+    parser.add_argument("--learner", default="learner-0999")
+    parser.add_argument("--users", nargs="*", default=[])
+    parser.add_argument("--modes", nargs="*", default=["random", "due"])
+    parser.add_argument("--endpoint", default="grade")
+    parser.add_argument("--topic", default="bank-10000")
+    parser.add_argument("--mode", default="due")
+    parser.add_argument("--profile-out", default="profile.txt")
+    args = parser.parse_args(argv)
+    _setup()
+    result = TASKS[args.task](args)
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

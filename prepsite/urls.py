@@ -9,6 +9,8 @@ admin.site.site_header = "PrepSite editors"
 admin.site.site_title = "PrepSite editors"
 admin.site.index_title = "Question bank"
 
+handler404 = "prepsite.views.page_not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -31,5 +31,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    message = "There is nothing here, or it belongs to someone else."
+    if getattr(request, "htmx", False):
+        return render(request, "errors/fragment.html", {"message": message}, status=404)
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A stale or missing CSRF token: say what to do, not Django's developer page."""
+    message = "The page was open for too long or in another tab. Reload it and try again."
+    template = "errors/fragment.html" if request.headers.get("HX-Request") else "403_csrf.html"
+    return render(request, template, {"message": message}, status=403)
+
+
+@login_not_required
 def bench_floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")

@@ -140,3 +140,27 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_not_found_page_and_htmx_fragment(learner_client):
+    page = learner_client.get("/practice/00000000-0000-0000-0000-000000000000/")
+    assert page.status_code == 404
+    assert "<h1>Not found</h1>" in page.content.decode()
+    fragment = learner_client.get(
+        "/practice/00000000-0000-0000-0000-000000000000/", HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 404
+    assert "<html" not in fragment.content.decode()
+    assert 'role="alert"' in fragment.content.decode()
+
+
+def test_csrf_failure_explains_what_to_do(learner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(reverse("practice_start"), {"size": 5, "mode": "random"})
+    assert response.status_code == 403
+    assert "Reload it and try again" in response.content.decode()
+    fragment = client.post(reverse("practice_start"), {}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 403 and "<html" not in fragment.content.decode()

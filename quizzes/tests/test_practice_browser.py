@@ -114,3 +114,20 @@ def test_session_without_javascript(_browser, live_server, learner, bank):
     assert Answer.objects.count() == 5
     assert all(len(a.key_points_ticked) == 1 for a in Answer.objects.all())
     context.close()
+
+
+def test_bad_grade_shows_its_message_in_place(page, learner, bank):
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    page.get_by_role("button", name="Show answer").click()
+    # A key point id the server never offered (a stale or tampered form).
+    page.get_by_role("checkbox").first.evaluate(
+        "box => { box.value = '999999'; box.checked = true }"
+    )
+    page.get_by_role("button", name="Good").click()
+    page.get_by_role("alert").wait_for()
+    assert "does not belong to this question" in page.get_by_role("alert").inner_text()
+    page.get_by_role("heading", name="Question 1 of 5").wait_for()
+    assert Answer.objects.count() == 0
+    # Chromium logs every 4xx response; this one was the point of the test.
+    page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]

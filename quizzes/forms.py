@@ -20,8 +20,27 @@ MODE_HELP = {
 TYPED_ANSWER_MAX = 5000
 
 
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topic checkboxes; ids too large for the database are refused like any unknown id.
+
+    Django passes them to the query as they are, where SQLite raises OverflowError
+    and PostgreSQL a DataError.
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            digits = isinstance(pk, str) and pk.strip().lstrip("-").isdigit()
+            if digits and not -(2**63) <= int(pk) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class StartSessionForm(forms.Form):
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicsField(
         queryset=Topic.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

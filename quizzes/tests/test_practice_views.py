@@ -253,3 +253,14 @@ def test_grade_loop_query_count_is_constant(learner_client, learner, django_asse
         assert response.status_code == 200
         with django_assert_max_num_queries(8):
             learner_client.get(_url("practice_session", session))
+
+
+@pytest.mark.parametrize(
+    "topic", ["99999999999999999999999", "-99999999999999999999", "abc", "1\x00"]
+)
+def test_start_with_impossible_topic_id_is_400(learner_client, topic):
+    response = learner_client.post(
+        reverse("practice_start"), {"size": 5, "mode": "random", "topics": [topic]}
+    )
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()

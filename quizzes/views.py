@@ -92,11 +92,13 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
 @require_POST
 def grade(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
-    position = request.POST.get("position", "")
-    if session.is_finished or (position.isdigit() and int(position) < session.answered):
+    # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
+    raw = request.POST.get("position", "")
+    position = int(raw) if raw.isascii() and raw.isdigit() else None
+    if session.is_finished or (position is not None and position < session.answered):
         # Already graded (double click, replay, second tab): the current state, not an error.
         return _session_state(request, session)
-    if not position.isdigit() or int(position) != session.answered:
+    if position != session.answered:
         return _render_session(
             request, session, status=400, error="That question is not the current one."
         )

@@ -171,6 +171,7 @@ def test_last_grade_sends_htmx_to_summary(learner_client, session):
         ({"position": 0, "grade": 3, "key_points": ["x"]}, "does not belong"),
         ({"position": 2, "grade": 3}, "not the current one"),
         ({"position": "abc", "grade": 3}, "not the current one"),
+        ({"position": "²", "grade": 3}, "not the current one"),
         ({"position": 0, "grade": 3, "typed_answer": "x" * 5001}, "under 5000 characters"),
     ],
 )

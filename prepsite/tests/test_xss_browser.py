@@ -12,7 +12,6 @@ means: no dialog opened, no element carries an event-handler attribute, no javas
 address or frame was injected, and no htmx attribute came in with the text.
 """
 
-
 import pytest
 from django.urls import reverse
 

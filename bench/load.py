@@ -146,11 +146,9 @@ class CpuMeter:
 
 def wrk_version() -> str:
     result = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-    return (
-        (result.stdout + result.stderr).strip().splitlines()[0]
-        if result.stdout or result.stderr
-        else "wrk"
-    )
+    first = (result.stdout + result.stderr).strip().splitlines()
+    # "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"
+    return first[0].split(" Copyright")[0] if first else "wrk"
 
 
 def run_phase(

@@ -8,17 +8,21 @@
   function loadKatex() {
     if (window.katex) return Promise.resolve(window.katex);
     if (katexLoading) return katexLoading;
-    katexLoading = new Promise(function (resolve, reject) {
-      const css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = script.dataset.katexCss;
-      document.head.appendChild(css);
-      const js = document.createElement("script");
-      js.src = script.dataset.katexJs;
-      js.onload = function () { resolve(window.katex); };
-      js.onerror = reject;
-      document.head.appendChild(js);
-    });
+    // Typeset only once the stylesheet is in too: before it arrives, the MathML copy that
+    // KaTeX keeps for screen readers shows next to each formula.
+    function load(element) {
+      return new Promise(function (resolve, reject) {
+        element.onload = resolve;
+        element.onerror = reject;
+        document.head.appendChild(element);
+      });
+    }
+    const css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = script.dataset.katexCss;
+    const js = document.createElement("script");
+    js.src = script.dataset.katexJs;
+    katexLoading = Promise.all([load(css), load(js)]).then(function () { return window.katex; });
     return katexLoading;
   }
 
@@ -29,6 +33,9 @@
     if (!nodes.length) return;
     loadKatex().then(function (katex) {
       nodes.forEach(function (node) {
+        // DOMContentLoaded and htmx:load both ask for the first page: typeset once, or
+        // the second pass reads the first one's output as TeX.
+        if (node.dataset.rendered) return;
         try {
           katex.render(node.textContent, node, {
             displayMode: node.classList.contains("block"),

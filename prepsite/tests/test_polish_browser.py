@@ -249,8 +249,6 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
             phone.emulate_media(color_scheme="dark")
             _phone_screenshot(phone, "practice-revealed-phone-dark")
             phone.emulate_media(color_scheme="light")
-        if name == "dashboard":
-            _phone_screenshot(phone, "dashboard-phone")
         visited.append(name)
 
     _tour(phone, learner, bank, check)

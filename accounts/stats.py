@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, FloatField, Func, Q, Sum, Value
+from django.db.models.functions import Floor, Greatest, Power, TruncDate
 from django.utils import timezone
 
 from accounts.models import DailyActivity
@@ -31,11 +32,29 @@ _DECAY = -SCHEDULER.parameters[20]
 _FACTOR = 0.9 ** (1 / _DECAY) - 1
 
 
-def retrievability(stability: float | None, last_review: datetime | None, at: datetime) -> float:
-    if stability is None or last_review is None:
-        return 0.0
-    elapsed_days = max(0, (at - last_review).days)
-    return (1 + _FACTOR * elapsed_days / stability) ** _DECAY
+class EpochDays(Func):
+    """A datetime column as days since 1970-01-01, on PostgreSQL and SQLite."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "(julianday(%(expressions)s) - 2440587.5)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def retrievability(at: datetime):
+    """FSRS retrievability of a card at `at`, as an SQL expression over Card rows.
+
+    The same formula as fsrs.Scheduler.get_card_retrievability (whole days elapsed),
+    computed in the database so a learner's thousands of cards become one row a topic.
+    """
+    at_days = at.timestamp() / 86400
+    elapsed = Greatest(Floor(Value(at_days) - EpochDays("last_review")), Value(0.0))
+    return Power(Value(1.0) + Value(_FACTOR) * elapsed / F("stability"), Value(_DECAY))
 
 
 @dataclass
@@ -200,42 +219,50 @@ def _score_points(user) -> list[dict]:
 
 
 def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
-    topics = list(
-        Topic.objects.annotate(
-            total=Count("questions", filter=Q(questions__status="published"))
-        ).filter(total__gt=0)
-    )
+    topics = Topic.objects.annotate(
+        total=Count("questions", filter=Q(questions__status="published"))
+    ).filter(total__gt=0)
     rows = {topic.pk: TopicRow(topic=topic, total=topic.total) for topic in topics}
+    cards = Card.objects.filter(user=user, question__status="published")
+
     interview_at = None
     if dashboard.interview_date and dashboard.interview_date >= dashboard.today:
         interview_at = datetime.combine(
             dashboard.interview_date, datetime.min.time().replace(hour=9), tzinfo=zone
         )
-    end_of_today = datetime.combine(
-        dashboard.today + timedelta(days=1), datetime.min.time(), tzinfo=zone
+    per_topic = cards.values("question__topic_id").annotate(
+        seen=Count("id"),
+        reviews=Sum("reviews"),
+        lapses=Sum("lapses"),
+        retrievability_sum=Sum(retrievability(now)),
+        projected_sum=Sum(retrievability(interview_at)) if interview_at else Value(0.0),
     )
-    due_by_day = Counter()
-    cards = Card.objects.filter(user=user, question__status="published").values_list(
-        "question__topic_id", "reviews", "lapses", "stability", "last_review", "due"
-    )
-    for topic_id, reviews, lapses, stability, last_review, due in cards:
-        if due < end_of_today:
-            dashboard.due_today += 1
-        else:
-            due_by_day[timezone.localtime(due, zone).date()] += 1
-        row = rows.get(topic_id)
+    for values in per_topic:
+        row = rows.get(values["question__topic_id"])
         if row is None:
             continue
-        row.seen += 1
-        row.reviews += reviews
-        row.lapses += lapses
-        row.retrievability_sum += retrievability(stability, last_review, now)
-        if interview_at:
-            row.projected_sum += retrievability(stability, last_review, interview_at)
+        row.seen = values["seen"]
+        row.reviews = values["reviews"]
+        row.lapses = values["lapses"]
+        row.retrievability_sum = values["retrievability_sum"] or 0.0
+        row.projected_sum = values["projected_sum"] or 0.0
 
-    dashboard.forecast = [{"day": dashboard.today, "count": dashboard.due_today}] + [
+    horizon = datetime.combine(
+        dashboard.today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone
+    )
+    due_by_day = Counter()
+    for values in (
+        cards.filter(due__lt=horizon)
+        .annotate(day=TruncDate("due", tzinfo=zone))
+        .values("day")
+        .annotate(count=Count("id"))
+    ):
+        # Overdue questions are due today.
+        due_by_day[max(values["day"], dashboard.today)] += values["count"]
+    dashboard.due_today = due_by_day[dashboard.today]
+    dashboard.forecast = [
         {"day": day, "count": due_by_day[day]}
-        for day in (dashboard.today + timedelta(days=n) for n in range(1, FORECAST_DAYS))
+        for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
     ]
     dashboard.topics = sorted(rows.values(), key=lambda row: row.sort_key)
     if interview_at:

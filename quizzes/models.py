@@ -214,7 +214,11 @@ class PracticeSession(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "-started_at"], name="session_user_started")]
+        indexes = [
+            models.Index(fields=["user", "-started_at"], name="session_user_started"),
+            # The dashboard's finished-session count and recent scores.
+            models.Index(fields=["user", "finished_at"], name="session_user_finished"),
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()} session of {self.started_at:%Y-%m-%d %H:%M}"

@@ -108,19 +108,23 @@ def test_due_today_forecast_topics_and_readiness(learner):
     assert stats.reviews_per_day >= 1
 
 
-def test_retrievability_matches_fsrs():
+def test_retrievability_in_sql_matches_fsrs(learner):
     from fsrs import Card as FsrsCard
     from fsrs import State
 
     from quizzes.scheduling import SCHEDULER
 
-    last = datetime(2026, 1, 1, tzinfo=UTC)
-    at = datetime(2026, 1, 20, tzinfo=UTC)
-    card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
-                    last_review=last)  # fmt: skip
-    assert retrievability(7.5, last, at) == pytest.approx(
-        SCHEDULER.get_card_retrievability(card, current_datetime=at)
-    )
+    last = datetime(2026, 1, 1, 15, 30, tzinfo=UTC)
+    question = QuestionFactory()
+    Card.objects.create(
+        user=learner, question=question, state=2, stability=7.5, difficulty=5,
+        due=last, last_review=last, reviews=1, lapses=0,
+    )  # fmt: skip
+    for at in (last, last + timedelta(hours=30), last + timedelta(days=19, hours=3)):
+        card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
+                        last_review=last)  # fmt: skip
+        in_sql = Card.objects.annotate(r=retrievability(at)).get().r
+        assert in_sql == pytest.approx(SCHEDULER.get_card_retrievability(card, current_datetime=at))
 
 
 def test_empty_state(learner_client):
@@ -206,8 +210,8 @@ def test_dashboard_query_count_is_constant(learner_client, learner, answers,
     _history(learner, answers)
     Profile.objects.create(user=learner, interview_date=timezone.now().date() + timedelta(days=9))
     # session + user, profile, daily roll-up, finished-session count, recent scores,
-    # topics, cards, history count, history page, history topics
-    with django_assert_max_num_queries(11):
+    # topics, cards per topic, cards due per day, history count, history page, history topics
+    with django_assert_max_num_queries(12):
         response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "Readiness for" in response.content.decode()

@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0001_initial'),
+        ("quizzes", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='sessionitem',
-            name='shown_at',
+            model_name="sessionitem",
+            name="shown_at",
         ),
         migrations.AddField(
-            model_name='practicesession',
-            name='current_shown_at',
+            model_name="practicesession",
+            name="current_shown_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

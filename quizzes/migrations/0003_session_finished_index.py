@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0002_practice_timing'),
+        ("quizzes", "0002_practice_timing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='practicesession',
-            index=models.Index(fields=['user', 'finished_at'], name='session_user_finished'),
+            model_name="practicesession",
+            index=models.Index(fields=["user", "finished_at"], name="session_user_finished"),
         ),
     ]

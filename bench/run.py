@@ -285,6 +285,9 @@ def main(argv=None) -> None:
         },
     }
     results["targets"] = report.targets(results)
+    # Profiles are of this run's missed targets only.
+    for stale in RESULTS.glob("profile-*.txt"):
+        stale.unlink()
     profiles = {}
     for target in results["targets"]:
         name = target["profile"]

@@ -8,7 +8,7 @@
 - Session and CSRF cookies are HttpOnly and SameSite=Lax, and Secure in production.
 
 `manage.py check --deploy` is run by test_project.py; the log-in lockout is tested with the
-accounts (accounts/tests/test_auth_views.py).
+accounts (accounts/tests/test_lockout.py).
 """
 
 import json

@@ -97,6 +97,20 @@ def _admin():
     )
 
 
+def _retrying(action):
+    """Run `action`, again after PostgreSQL restarts (other work on this machine restarts it)."""
+    for attempt in range(3):
+        try:
+            return action()
+        except psycopg.OperationalError as exc:
+            if attempt == 2:
+                raise
+            log(f"PostgreSQL went away ({exc.__class__.__name__}); waiting for it")
+            time.sleep(3)
+            ensure_postgres()
+    return None
+
+
 def server_version() -> str:
     with _admin() as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
@@ -127,6 +141,10 @@ def set_database_comment(name: str, comment: dict) -> None:
 
 
 def recreate_database(name: str, template: str | None = None) -> None:
+    _retrying(lambda: _recreate_database(name, template))
+
+
+def _recreate_database(name: str, template: str | None) -> None:
     with _admin() as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Func, Q, Sum, Value
 from django.db.models.functions import Floor, Greatest, Power, TruncDate
 from django.utils import timezone
@@ -218,18 +219,46 @@ def _score_points(user) -> list[dict]:
     return points
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
-    topics = Topic.objects.annotate(
-        total=Count("questions", filter=Q(questions__status="published"))
-    ).filter(total__gt=0)
-    rows = {topic.pk: TopicRow(topic=topic, total=topic.total) for topic in topics}
-    cards = Card.objects.filter(user=user, question__status="published")
+# The card figures change only when the learner grades (the count of answers
+# moves), when their day rolls over, or when editors publish; the cache key
+# covers the first two and the timeout bounds the third.
+CARD_FIGURES_TIMEOUT = 300
 
+
+def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
     interview_at = None
     if dashboard.interview_date and dashboard.interview_date >= dashboard.today:
         interview_at = datetime.combine(
             dashboard.interview_date, datetime.min.time().replace(hour=9), tzinfo=zone
         )
+    key = (
+        f"dashboard-cards:{user.pk}:{zone.key}:{dashboard.today}:{dashboard.answered}"
+        f":{interview_at and interview_at.date()}"
+    )
+    rows, due_by_day = cache.get_or_set(
+        key,
+        lambda: _card_figures(user=user, zone=zone, today=dashboard.today, now=now,
+                              interview_at=interview_at),
+        CARD_FIGURES_TIMEOUT,
+    )  # fmt: skip
+    dashboard.due_today = due_by_day[dashboard.today]
+    dashboard.forecast = [
+        {"day": day, "count": due_by_day[day]}
+        for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
+    ]
+    dashboard.topics = sorted(rows, key=lambda row: row.sort_key)
+    if interview_at:
+        dashboard.readiness = sorted(rows, key=lambda row: row.projected_recall)
+        dashboard.reviews_per_day = _reviews_per_day(dashboard, rows)
+
+
+def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
+    """Per-topic mastery and due counts per local day, from the learner's cards in SQL."""
+    topics = Topic.objects.annotate(
+        total=Count("questions", filter=Q(questions__status="published"))
+    ).filter(total__gt=0)
+    rows = {topic.pk: TopicRow(topic=topic, total=topic.total) for topic in topics}
+    cards = Card.objects.filter(user=user, question__status="published")
     per_topic = cards.values("question__topic_id").annotate(
         seen=Count("id"),
         reviews=Sum("reviews"),
@@ -248,7 +277,7 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         row.projected_sum = values["projected_sum"] or 0.0
 
     horizon = datetime.combine(
-        dashboard.today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone
+        today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone
     )
     due_by_day = Counter()
     for values in (
@@ -258,16 +287,8 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         .annotate(count=Count("id"))
     ):
         # Overdue questions are due today.
-        due_by_day[max(values["day"], dashboard.today)] += values["count"]
-    dashboard.due_today = due_by_day[dashboard.today]
-    dashboard.forecast = [
-        {"day": day, "count": due_by_day[day]}
-        for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
-    ]
-    dashboard.topics = sorted(rows.values(), key=lambda row: row.sort_key)
-    if interview_at:
-        dashboard.readiness = sorted(rows.values(), key=lambda row: row.projected_recall)
-        dashboard.reviews_per_day = _reviews_per_day(dashboard, rows.values())
+        due_by_day[max(values["day"], today)] += values["count"]
+    return list(rows.values()), due_by_day
 
 
 def _reviews_per_day(dashboard: Dashboard, rows) -> int:

@@ -215,3 +215,16 @@ def test_dashboard_query_count_is_constant(learner_client, learner, answers,
         response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "Readiness for" in response.content.decode()
+    # Reloaded before the next grade: topics, cards per topic and due days come from the cache.
+    with django_assert_max_num_queries(9):
+        learner_client.get(reverse("dashboard"))
+
+
+def test_a_new_grade_refreshes_the_cached_card_figures(learner_client, learner):
+    QuestionFactory.create_batch(3, topic=TopicFactory())
+    first = services.start_session(user=learner, mode=Mode.NEW, size=1).session
+    learner_client.post(reverse("practice_grade", args=[first.pk]), {"position": 0, "grade": 3})
+    assert "1 / 3" in learner_client.get(reverse("dashboard")).content.decode()
+    second = services.start_session(user=learner, mode=Mode.NEW, size=1).session
+    learner_client.post(reverse("practice_grade", args=[second.pk]), {"position": 0, "grade": 3})
+    assert "2 / 3" in learner_client.get(reverse("dashboard")).content.decode()

@@ -39,7 +39,7 @@
         try {
           katex.render(node.textContent, node, {
             displayMode: node.classList.contains("block"),
-            throwOnError: false,
+            throwOnError: true, // on bad TeX, keep the source visible (KaTeX's red error text uses an inline style our CSP forbids)
           });
           node.dataset.rendered = "1";
         } catch (err) {

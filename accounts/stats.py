@@ -167,7 +167,7 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     )
     dashboard.heatmap = _heatmap(by_day, today)
     dashboard.weekly = _weekly(by_day, today)
-    dashboard.score_points = _score_points(user)
+    dashboard.score_points = _score_points(user, zone)
     _cards_and_topics(dashboard, user=user, zone=zone, now=now)
     return dashboard
 
@@ -195,11 +195,19 @@ def _weekly(by_day: dict, today: date) -> list[dict]:
             answers += a
             recalled += r
         rate = round(100 * recalled / answers) if answers else None
-        weeks.append({"week": monday, "answers": answers, "rate": rate})
+        weeks.append(
+            {"week": monday, "label": _day_label(monday), "answers": answers, "rate": rate}
+        )
     return weeks
 
 
-def _score_points(user) -> list[dict]:
+def _day_label(day: date) -> str:
+    # Labels for a few hundred chart points: strftime, as the template's localised
+    # date filter was a fifth of the dashboard's time.
+    return f"{day.day} {day:%b %Y}"
+
+
+def _score_points(user, zone) -> list[dict]:
     recent = list(
         PracticeSession.objects.filter(user=user, answered__gt=0)
         .finished()
@@ -214,7 +222,12 @@ def _score_points(user) -> list[dict]:
         scores.append(score)
         window = scores[-ROLLING_WINDOW:]
         points.append(
-            {"at": finished_at, "score": score, "average": round(sum(window) / len(window))}
+            {
+                "at": finished_at,
+                "label": _day_label(timezone.localtime(finished_at, zone).date()),
+                "score": score,
+                "average": round(sum(window) / len(window)),
+            }
         )
     return points
 
@@ -243,7 +256,7 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
     )  # fmt: skip
     dashboard.due_today = due_by_day[dashboard.today]
     dashboard.forecast = [
-        {"day": day, "count": due_by_day[day]}
+        {"day": day, "label": f"{day:%a} {_day_label(day)}", "count": due_by_day[day]}
         for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
     ]
     dashboard.topics = sorted(rows, key=lambda row: row.sort_key)

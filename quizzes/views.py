@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -10,6 +9,7 @@ from quizzes import services
 from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
 from quizzes.models import Mode, PracticeSession, SessionItem
 from quizzes.presenters import card_context, summary_context
+from quizzes.selection import missed_in
 
 SESSION_TEMPLATE = "quizzes/session.html"
 
@@ -139,8 +139,6 @@ def _session_state(request, session, **known) -> HttpResponse:
 @require_POST
 def practice_missed(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
-    from quizzes.selection import missed_in
-
     try:
         started = services.start_session(
             user=request.user,
@@ -182,5 +180,5 @@ def report_question(request: HttpRequest, session_id, position: int) -> HttpResp
         messages.success(request, "Thank you. The editors will look at this question.")
         return redirect(session)
     status = 400 if request.method == "POST" else 200
-    context = {"session": session, "item": item, "form": form, "now": timezone.now()}
+    context = {"session": session, "item": item, "form": form}
     return render(request, "quizzes/report.html", context, status=status)

@@ -1,6 +1,6 @@
 """Selection modes, the score, the FSRS update and the double-grade rule."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -156,7 +156,7 @@ def test_daily_activity_counts_in_the_learners_time_zone(learner):
     session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
     session = PracticeSession.objects.select_related("user__profile").get(pk=session.pk)
     # 11:30 UTC on 1 June is 23:30 in Auckland (UTC+12); 12:30 UTC is the next local day.
-    june_1 = timezone.datetime(2026, 6, 1, 11, 30, tzinfo=timezone.UTC)
+    june_1 = datetime(2026, 6, 1, 11, 30, tzinfo=UTC)
     services.record_grade(
         session=session, item=session.items.get(position=0), grade=3, key_point_ids=[], now=june_1
     )

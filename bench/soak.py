@@ -35,6 +35,8 @@ from pathlib import Path
 
 import psycopg
 
+from bench.infra import children
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
@@ -174,22 +176,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def worker_pids(master: int) -> list[int]:
-    """gunicorn's workers: the master's children, read from /proc."""
-    children = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after the last ")".
-        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-            children.append(int(entry.name))
-    return children
 
 
 # The learners -----------------------------------------------------------------------------
@@ -366,7 +352,7 @@ def inject_faults(master: int, port: int, start: float, deadline: float, faults:
             restart.start()
         if now >= next_kill:
             next_kill += KILL_EVERY
-            workers = worker_pids(master)
+            workers = children(master)
             if workers:
                 victim = random.choice(workers)
                 os.kill(victim, signal.SIGKILL)
@@ -505,7 +491,7 @@ def main() -> int:
     )  # fmt: skip
     record, faults = Record(), Faults()
     try:
-        wait_for(lambda: len(worker_pids(master.pid)) == WORKERS, 30, "gunicorn start")
+        wait_for(lambda: len(children(master.pid)) == WORKERS, 30, "gunicorn start")
         time.sleep(2)  # the workers import Django
         log(f"gunicorn :{port}, {WORKERS} workers; {args.learners} learners, {args.duration:.0f} s")
         start = record.start = time.monotonic()

@@ -29,7 +29,9 @@ class TopicsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else []:
-            digits = isinstance(pk, str) and pk.strip().lstrip("-").isdigit()
+            # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+            text = pk.strip().lstrip("-") if isinstance(pk, str) else ""
+            digits = text.isascii() and text.isdigit()
             if digits and not -(2**63) <= int(pk) < 2**63:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],

@@ -257,7 +257,7 @@ def test_grade_loop_query_count_is_constant(learner_client, learner, django_asse
 
 
 @pytest.mark.parametrize(
-    "topic", ["99999999999999999999999", "-99999999999999999999", "abc", "1\x00"]
+    "topic", ["99999999999999999999999", "-99999999999999999999", "abc", "1\x00", "²", "٣"]
 )
 def test_start_with_impossible_topic_id_is_400(learner_client, topic):
     response = learner_client.post(

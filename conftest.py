@@ -131,6 +131,21 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+def settle(page) -> None:
+    """Wait until the page is at rest: loaded, no htmx swap in flight, math typeset, web fonts in.
+
+    htmx wires up the hx-* attributes of swapped-in content only when the swap settles (20 ms
+    later), so a click in between is a plain form post and a full page load. Tests that check
+    the in-place path call this after each swap.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added,"
+        " .math:not([data-rendered])')"
+    )
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
 def login_in_browser(page, user, password="correct horse battery staple"):
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(user.username)

@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import login_in_browser, screenshot
+from conftest import login_in_browser, screenshot, settle
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,10 @@ def test_finished_session_appears_on_dashboard_with_charts(page, learner):
     page.get_by_role("button", name="Start session").click()
     for number, grade in enumerate(["Good", "Good", "Again", "Easy", "Hard"], start=1):
         page.get_by_role("heading", name=f"Question {number} of 5").wait_for()
+        settle(page)
         page.get_by_role("button", name="Show answer").click()
+        page.get_by_role("heading", name="Reference answer").wait_for()
+        settle(page)
         page.get_by_role("button", name=grade).click()
     page.get_by_role("heading", name="Session complete").wait_for()
     page.get_by_role("link", name="Back to dashboard").click()

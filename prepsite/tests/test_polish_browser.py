@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from whitenoise.compress import Compressor
 
 from accounts.models import Profile
-from conftest import login_in_browser, screenshot
+from conftest import login_in_browser, screenshot, settle
 from quizzes import services
 from quizzes.models import Difficulty, Grade, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
@@ -73,17 +73,6 @@ def phone(_browser, live_server):
     assert not errors, f"browser console errors: {errors}"
 
 
-def _settle(page):
-    """Wait until the page is at rest: loaded, no htmx swap in flight, math typeset, web
-    fonts in."""
-    page.wait_for_load_state("load")
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added,"
-        " .math:not([data-rendered])')"
-    )
-    page.evaluate("document.fonts.ready.then(() => true)")
-
-
 def _build_history(user, questions):
     """Six finished sessions over the past weeks, so the charts have something to draw."""
     grades = [Grade.GOOD, Grade.AGAIN, Grade.EASY, Grade.HARD, Grade.GOOD, Grade.GOOD]
@@ -129,6 +118,7 @@ def _tour(page, learner, bank, visit):
     page.get_by_role("button", name="Start session").click()
     for number, grade in enumerate(["Hard", "Good", "Again", "Easy", "Good"], start=1):
         page.get_by_role("heading", name=f"Question {number} of 5").wait_for()
+        settle(page)
         if number == 1:
             assert page.get_by_text("bias correction").is_visible()
             page.locator(".katex").first.wait_for()
@@ -137,6 +127,7 @@ def _tour(page, learner, bank, visit):
             visit("question")
         page.get_by_role("button", name="Show answer").click()
         page.get_by_role("heading", name="Reference answer").wait_for()
+        settle(page)
         if number == 1:
             page.locator(".katex-display").wait_for()
             visit("revealed")
@@ -181,7 +172,7 @@ def test_every_main_page_passes_axe_in_light_and_dark(page, learner, bank, axe_s
     failures, notes, audited = [], [], []
 
     def audit(name):
-        _settle(page)
+        settle(page)
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
@@ -228,7 +219,7 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
     sideways, visited = [], []
 
     def check(name):
-        _settle(phone)
+        settle(phone)
         scroll, client = phone.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
@@ -353,7 +344,7 @@ def test_practice_card_from_the_keyboard(page, learner, bank):
     login_in_browser(page, learner)
     page.wait_for_url("**/dashboard/")
     page.goto(started.session.get_absolute_url())
-    _settle(page)
+    settle(page)
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
@@ -373,6 +364,7 @@ def test_practice_card_from_the_keyboard(page, learner, bank):
 
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Reference answer").wait_for()
+    settle(page)
     heading = page.locator("#card-heading")
     expect(heading).to_be_focused()
     expect(heading).to_have_text("Question 1 of 5")

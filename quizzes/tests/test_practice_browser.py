@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import login_in_browser, screenshot
+from conftest import login_in_browser, screenshot, settle
 from quizzes.models import Answer
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -39,10 +39,12 @@ def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank
     for number, grade in enumerate(grades, start=1):
         heading = page.get_by_role("heading", name=f"Question {number} of 5")
         heading.wait_for()
+        settle(page)
         if number == 3:
             # Reload mid-way: the server remembers where the learner was.
             page.reload()
             page.get_by_role("heading", name="Question 3 of 5").wait_for()
+            settle(page)
             page.evaluate("window.__noReload = true")
         page.get_by_label("Your answer").fill(f"My answer to question {number}")
         if number == 2:
@@ -51,6 +53,7 @@ def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank
         else:
             page.get_by_role("button", name="Show answer").click()
         page.get_by_role("heading", name="Reference answer").wait_for()
+        settle(page)
         assert page.get_by_text(f"My answer to question {number}").is_visible()
         if number == 1:
             screenshot(page, "practice-revealed")
@@ -84,8 +87,11 @@ def test_math_and_code_render_in_the_browser(page, learner, bank):
         if page.get_by_text("bias correction").count():
             break
         page.get_by_role("button", name="Show answer").click()
+        page.get_by_role("heading", name="Reference answer").wait_for()
+        settle(page)
         page.get_by_role("button", name="Good").click()
-        page.wait_for_timeout(200)
+        page.get_by_role("heading", name="Reference answer").wait_for(state="detached")
+        settle(page)
     screenshot(page, "practice-card")
     page.get_by_role("button", name="Show answer").click()
     page.locator(".katex").first.wait_for()

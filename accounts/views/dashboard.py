@@ -31,8 +31,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "zone": profile.zone,
         "score_chart": charts.line_chart(stats.score_points),
-        "weekly_chart": charts.bar_chart(stats.weekly, "answers"),
-        "forecast_chart": charts.bar_chart(stats.forecast, "count"),
+        "weekly_chart": charts.weekly_chart(stats.weekly),
+        "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
     }
     if request.htmx and request.GET.get("page"):

@@ -82,6 +82,7 @@ def _endpoints(heavy: str, learner: str) -> dict:
     learner_client = _client(_user(learner))
     return {
         "floor": _request(_client(), "get", "/bench/floor"),
+        "write_floor": _request(learner_client, "post", "/bench/write-floor"),
         "grade": GradeLoop(_client(_user(learner))),
         "dashboard": _request(_client(_user(heavy)), "get", "/dashboard/"),
         "practice_page": _request(learner_client, "get", "/practice/"),

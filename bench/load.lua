@@ -2,7 +2,7 @@
 --
 --   wrk -t N -c N -s bench/load.lua URL -- MODE COOKIES LOG_PREFIX
 --
--- MODE is floor, dashboard, practice_page, practice_start or answer_loop.
+-- MODE is floor, write_floor, dashboard, practice_page, practice_start or answer_loop.
 -- COOKIES is a file of "sessionid csrftoken" lines (thread i uses line i mod n),
 -- or "-" for anonymous requests. Every response is logged to LOG_PREFIX-<thread>.log
 -- as "kind status latency_us end_us" (CLOCK_MONOTONIC), so that bench/load.py can
@@ -73,6 +73,9 @@ function request()
   if mode == "floor" then
     kind = "floor"
     return wrk.format("GET", "/bench/floor", {})
+  elseif mode == "write_floor" then
+    kind = "write_floor"
+    return wrk.format("POST", "/bench/write-floor", post_headers(), "")
   elseif mode == "dashboard" then
     kind = "dashboard"
     return wrk.format("GET", "/dashboard/", headers())

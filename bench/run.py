@@ -145,6 +145,7 @@ def load_phases(args, server, meter) -> dict:
     # between the two shows how much its load moved during the run.
     phases = [
         ("floor", None),
+        ("write_floor", write_identities(WORK / "writers.txt", loopers)),
         ("answer_loop", write_identities(WORK / "loop.txt", loopers)),
         ("dashboard", write_identities(WORK / "heavy.txt", heavy)),
         ("practice_page", write_identities(WORK / "page.txt", starters)),

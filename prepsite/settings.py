@@ -231,7 +231,7 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     header, _, value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip())
 
-# Only the benchmark sets this; the floor view is never routed otherwise.
+# Only the benchmark sets this; the floor views are never routed otherwise.
 BENCH_ROUTES = envbool("PREPSITE_BENCH_ROUTES", "0")
 
 LOGGING = {

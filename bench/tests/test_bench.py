@@ -231,6 +231,7 @@ def _results(grade_ratio, dashboard_p95, dash_small, dash_large, start_small, st
 
 def test_targets_met_and_missed():
     met = report.targets(_results(0.6, 80, 10, 19, 5, 9))
+    assert "write floor" not in met[0]["measured"]  # not measured, not made up
     assert [t["met"] for t in met] == [True, True, True, True]
     missed = report.targets(_results(0.3, 120, 10, 21, 5, 11))
     assert [t["met"] for t in missed] == [False, False, False, False]
@@ -248,3 +249,50 @@ def test_readme_block_is_replaced_between_the_markers(tmp_path):
     assert "old" not in text and "new figures" in text
     assert text.startswith("# PrepSite") and text.endswith("After.\n")
     assert not report.update_readme(tmp_path / "missing.md", "x")
+
+
+def test_answer_loop_is_also_compared_with_the_write_floor():
+    results = _results(0.05, 80, 10, 19, 5, 9)
+    results["load"]["endpoints"]["grade"]["rps"] = 200.0
+    results["load"]["endpoints"]["write_floor"] = {"rps": 800.0}
+    assert report.targets(results)[0]["measured"].endswith("; 25% of the write floor's")
+
+
+@pytest.fixture
+def bench_urls(settings):
+    """The URLconf as the benchmark's server builds it (PREPSITE_BENCH_ROUTES=1)."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import prepsite.urls
+
+    settings.BENCH_ROUTES = True
+    clear_url_caches()
+    yield importlib.reload(prepsite.urls)
+    settings.BENCH_ROUTES = False
+    importlib.reload(prepsite.urls)
+    clear_url_caches()
+
+
+def test_write_floor_commits_one_row_for_a_logged_in_csrf_checked_post(bench_urls, learner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.get("/bench/floor").status_code == 200
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    anonymous = client.post("/bench/write-floor", headers={"X-CSRFToken": token})
+    assert anonymous.status_code == 302  # to the log-in page
+    client.force_login(learner)
+    assert client.post("/bench/write-floor").status_code == 403  # no CSRF token
+    client.get("/practice/")
+    token = client.cookies["csrftoken"].value
+    response = client.post("/bench/write-floor", headers={"X-CSRFToken": token})
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert client.get("/bench/write-floor").status_code == 405
+
+
+def test_bench_routes_are_absent_by_default(client):
+    assert client.get("/bench/floor").status_code == 404
+    assert client.post("/bench/write-floor").status_code == 404

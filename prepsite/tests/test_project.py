@@ -60,7 +60,14 @@ def _argless_page_names(resolver=None, prefix=""):
             yield pattern.name
 
 
-NON_HTML = {"healthz", "logout", "export_data", "bench_floor", "session_history_csv"}
+NON_HTML = {
+    "healthz",
+    "logout",
+    "export_data",
+    "bench_floor",
+    "bench_write_floor",
+    "session_history_csv",
+}
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "learner"])

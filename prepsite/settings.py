@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "prepsite.middleware.MethodNotAllowedPageMiddleware",
     # Last, so that a locked-out log-in is refused after every other check ran.
     "axes.middleware.AxesMiddleware",
 ]

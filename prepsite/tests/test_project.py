@@ -48,6 +48,18 @@ def test_healthz_rejects_post(client):
     assert client.post("/healthz").status_code == 405
 
 
+def test_a_wrong_method_gets_a_page_that_says_so(learner_client):
+    response = learner_client.get("/accounts/logout/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert "does not accept a GET request" in response.content.decode()
+    assert "<h1>Not allowed</h1>" in response.content.decode()
+    fragment = learner_client.get("/accounts/logout/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 405
+    assert 'role="alert"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+
+
 def _argless_page_names(resolver=None, prefix=""):
     """Names of every URL pattern that takes no arguments (admin excluded)."""
     resolver = resolver or get_resolver()

@@ -117,6 +117,15 @@ class ProfileForm(forms.ModelForm):
             "interview_date": "Optional. The dashboard shows how ready you are for it.",
             "daily_goal": "Questions a day, from 1 to 500.",
         }
+        goal_range = "Choose a daily goal from 1 to 500 questions."
+        error_messages = {
+            "daily_goal": {
+                "required": goal_range,
+                "invalid": goal_range,
+                "min_value": goal_range,
+                "max_value": goal_range,
+            },
+        }
         widgets = {
             "interview_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "daily_goal": forms.NumberInput(attrs={"min": 1, "max": 500}),

@@ -8,10 +8,20 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncDate
 
 from accounts.models import DailyActivity, Profile
-from quizzes.models import Answer, Card, Grade, KeyPoint, PracticeSession, Report, SessionItem
+from quizzes.models import (
+    RECALLED_GRADES,
+    Answer,
+    Card,
+    Grade,
+    KeyPoint,
+    PracticeSession,
+    Report,
+    SessionItem,
+)
 
 User = get_user_model()
 
@@ -52,13 +62,38 @@ def update_profile(
     if user.email != email:
         user.email = email
         user.save(update_fields=["email"])
+    zone_changed = profile.time_zone != time_zone
     profile.display_name = display_name
     profile.time_zone = time_zone
     profile.interview_date = interview_date
     profile.daily_goal = daily_goal
     profile.full_clean(exclude=["user"])
     profile.save()
+    if zone_changed:
+        rebuild_daily_activity(user=user, zone=profile.zone)
     return profile
+
+
+@transaction.atomic
+def rebuild_daily_activity(*, user: AbstractBaseUser, zone: datetime.tzinfo) -> None:
+    """Count the learner's answers again by local day in `zone`.
+
+    The roll-up is kept per day in the learner's time zone; after they change it,
+    streaks, the heatmap and the daily goal follow the new zone for the past too.
+    One grouped query over the learner's answers (index answer_user_time). A grade
+    recorded meanwhile is safe on PostgreSQL: its upsert waits for this transaction
+    and then adds itself to the rebuilt day.
+    """
+    days = (
+        Answer.objects.filter(user=user)
+        .annotate(day=TruncDate("answered_at", tzinfo=zone))
+        .values("day")
+        .annotate(answers=Count("id"), recalled=Count("id", filter=Q(grade__in=RECALLED_GRADES)))
+        .order_by()
+    )
+    rows = [DailyActivity(user=user, **values) for values in days]
+    DailyActivity.objects.filter(user=user).delete()
+    DailyActivity.objects.bulk_create(rows)
 
 
 @transaction.atomic

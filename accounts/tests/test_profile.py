@@ -5,8 +5,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import DailyActivity, Profile
 from accounts.services import get_profile, update_profile
+from quizzes import services
+from quizzes.models import Mode
+from quizzes.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,10 @@ def profile_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def _days(user) -> list[tuple]:
+    return list(DailyActivity.objects.filter(user=user).values_list("day", "answers", "recalled"))
 
 
 class TestGetProfile:
@@ -60,6 +67,30 @@ class TestUpdateProfile:
             "Asia/Tokyo",
             50,
         )
+
+    def test_a_new_time_zone_moves_past_answers_to_its_days(self, learner):
+        QuestionFactory.create_batch(3)
+        session = services.start_session(user=learner, mode=Mode.NEW, size=3).session
+        late_evening = datetime.datetime(2026, 3, 1, 22, 30, tzinfo=datetime.UTC)
+        for position, (grade, hours) in enumerate([(3, 0), (1, 1), (4, 30)]):
+            services.record_grade(
+                session=session,
+                item=session.items.get(position=position),
+                grade=grade,
+                key_point_ids=[],
+                now=late_evening + datetime.timedelta(hours=hours),
+            )
+        march = datetime.date(2026, 3, 1)
+        assert _days(learner) == [(march, 2, 1), (march.replace(day=3), 1, 1)]
+        update_profile(
+            user=learner,
+            email=learner.email,
+            display_name="",
+            time_zone="Asia/Tokyo",  # UTC+9: 22:30 and 23:30 are the next morning there
+            interview_date=None,
+            daily_goal=10,
+        )
+        assert _days(learner) == [(march.replace(day=2), 2, 1), (march.replace(day=3), 1, 1)]
 
     def test_refuses_bad_values(self, learner):
         from django.core.exceptions import ValidationError
@@ -110,9 +141,10 @@ class TestProfileView:
         ("overrides", "message"),
         [
             ({"display_name": "x" * 81}, "at most 80 characters"),
-            ({"daily_goal": "0"}, "greater than or equal to 1"),
-            ({"daily_goal": "501"}, "less than or equal to 500"),
-            ({"daily_goal": ""}, "This field is required."),
+            ({"daily_goal": "0"}, "Choose a daily goal from 1 to 500 questions."),
+            ({"daily_goal": "501"}, "Choose a daily goal from 1 to 500 questions."),
+            ({"daily_goal": ""}, "Choose a daily goal from 1 to 500 questions."),
+            ({"daily_goal": "ten"}, "Choose a daily goal from 1 to 500 questions."),
             ({"time_zone": "Mars/Olympus_Mons"}, "Select a valid choice."),
             ({"interview_date": "2001-01-01"}, "The interview date cannot be in the past."),
             ({"interview_date": "14/13/2030"}, "Enter a valid date."),

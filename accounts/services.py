@@ -58,7 +58,10 @@ def update_profile(
     interview_date: datetime.date | None,
     daily_goal: int,
 ) -> Profile:
-    profile = get_profile(user)
+    get_profile(user)  # makes one for an account that has none
+    # Locked: a grade recorded meanwhile must not count under the old zone after the
+    # roll-up has been re-counted (quizzes.services._count_daily_activity).
+    profile = Profile.objects.select_for_update().get(user=user)
     if user.email != email:
         user.email = email
         user.save(update_fields=["email"])
@@ -80,9 +83,9 @@ def rebuild_daily_activity(*, user: AbstractBaseUser, zone: datetime.tzinfo) -> 
 
     The roll-up is kept per day in the learner's time zone; after they change it,
     streaks, the heatmap and the daily goal follow the new zone for the past too.
-    One grouped query over the learner's answers (index answer_user_time). A grade
-    recorded meanwhile is safe on PostgreSQL: its upsert waits for this transaction
-    and then adds itself to the rebuilt day.
+    One grouped query over the learner's answers (index answer_user_time). Call it
+    with the learner's profile row locked, as update_profile does, so that no grade
+    is counted in between.
     """
     days = (
         Answer.objects.filter(user=user)

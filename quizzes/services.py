@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import DailyActivity
+from accounts.models import DailyActivity, Profile
 from quizzes import scheduling, selection
 from quizzes.models import (
     RECALLED_GRADES,
@@ -153,7 +153,7 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     )
     _update_card(user_id=session.user_id, question_id=item.question_id, grade=grade, now=now)
     recalled = grade in RECALLED_GRADES
-    _count_daily_activity(session=session, recalled=recalled, now=now)
+    _count_daily_activity(user_id=session.user_id, recalled=recalled, now=now)
     finished = {"finished_at": now} if item.position + 1 >= session.size else {}
     PracticeSession.objects.filter(pk=session.pk).update(
         answered=F("answered") + 1,
@@ -195,9 +195,14 @@ def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime) -
         )
 
 
-def _count_daily_activity(*, session: PracticeSession, recalled: bool, now: datetime) -> None:
-    """Add one answer to the learner's roll-up for their local day, in one statement."""
-    profile = getattr(session.user, "profile", None)
+def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime) -> None:
+    """Add one answer to the learner's roll-up for their local day, in one statement.
+
+    The time zone is read with the profile row locked: a change of zone re-counts the
+    roll-up with that row locked too (accounts.services.update_profile), so this grade
+    lands either before the re-count, which includes it, or after it, in the new zone.
+    """
+    profile = Profile.objects.select_for_update(no_key=True).filter(user_id=user_id).first()
     zone = profile.zone if profile else timezone.get_default_timezone()
     day = timezone.localtime(now, zone).date()
     table = DailyActivity._meta.db_table
@@ -208,7 +213,7 @@ def _count_daily_activity(*, session: PracticeSession, recalled: bool, now: date
             f"INSERT INTO {table} (user_id, day, answers, recalled) VALUES (%s, %s, 1, %s) "
             "ON CONFLICT (user_id, day) DO UPDATE SET answers = "
             f"{table}.answers + 1, recalled = {table}.recalled + EXCLUDED.recalled",
-            [session.user_id, day, int(recalled)],
+            [user_id, day, int(recalled)],
         )
 
 

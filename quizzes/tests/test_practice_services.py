@@ -172,6 +172,20 @@ def test_daily_activity_counts_in_the_learners_time_zone(learner):
     assert [(str(d), a, r) for d, a, r in days] == [("2026-06-01", 1, 1), ("2026-06-02", 1, 0)]
 
 
+def test_a_grade_counts_in_the_zone_saved_now_not_the_one_loaded_with_the_session(learner):
+    Profile.objects.create(user=learner, time_zone="UTC")
+    QuestionFactory.create_batch(1)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=1).session
+    session = PracticeSession.objects.select_related("user__profile").get(pk=session.pk)
+    # Another tab moves the learner to Auckland while this request holds the old profile.
+    Profile.objects.filter(user=learner).update(time_zone="Pacific/Auckland")
+    june_1 = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)  # 2 June, 00:30 in Auckland
+    services.record_grade(
+        session=session, item=session.items.get(), grade=3, key_point_ids=[], now=june_1
+    )
+    assert str(DailyActivity.objects.get().day) == "2026-06-02"
+
+
 def test_missed_questions_are_those_graded_again(learner):
     q1, q2, q3 = QuestionFactory.create_batch(3)
     session = services.start_session(

@@ -246,11 +246,11 @@ def test_grade_loop_query_count_is_constant(learner_client, learner, django_asse
         with django_assert_max_num_queries(10):
             learner_client.post(_url("practice_reveal", session), {"position": position}, **HTMX)
         # session + user, practice session, items, [key points, when some are ticked],
-        # answer insert, card read and write, daily roll-up, session counters
+        # answer insert, card read and write, profile (locked), daily roll-up, session counters
         ticks = {
             "key_points": [session.items.get(position=position).question.key_points.first().pk]
         }
-        with django_assert_max_num_queries(10 if position else 9):
+        with django_assert_max_num_queries(11 if position else 10):
             response = learner_client.post(
                 _url("practice_grade", session),
                 {"position": position, "grade": 3, **(ticks if position else {})},

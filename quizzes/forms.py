@@ -95,9 +95,13 @@ class GradeForm(forms.Form):
     key_points = forms.TypedMultipleChoiceField(coerce=int, required=False)
     typed_answer = TypedAnswerField()
 
-    def __init__(self, *args, key_point_ids=(), **kwargs):
+    def __init__(self, *args, question, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_points"].choices = [(kp, kp) for kp in key_point_ids]
+        # A callable is read only when some key points are ticked: a grade with no
+        # ticks costs no query for them.
+        self.fields["key_points"].choices = lambda: [
+            (pk, pk) for pk in question.key_points.values_list("pk", flat=True)
+        ]
         self.fields["key_points"].error_messages["invalid_choice"] = (
             "That key point does not belong to this question."
         )

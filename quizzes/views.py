@@ -112,10 +112,7 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
     item = items.get(session.answered)
     if item is None:
         return _render_session(request, session, status=400, error="That question is missing.")
-    # Key points are read only to check the ticked ones; a grade with no ticks needs none.
-    ticked = request.POST.getlist("key_points")
-    key_point_ids = item.question.key_points.values_list("pk", flat=True) if ticked else ()
-    form = GradeForm(request.POST, key_point_ids=key_point_ids)
+    form = GradeForm(request.POST, question=item.question)
     if not form.is_valid():
         errors = " ".join(message for messages in form.errors.values() for message in messages)
         return _render_session(request, session, status=400, error=errors)

@@ -13,10 +13,11 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code != 405 or response.content:
+        if response.status_code != 405 or response.streaming or response.content:
             return response
         message = f"This address does not accept a {request.method} request."
         template = "errors/fragment.html" if getattr(request, "htmx", False) else "405.html"
         page = render(request, template, {"message": message}, status=405)
-        page["Allow"] = response["Allow"]
+        if "Allow" in response:
+            page["Allow"] = response["Allow"]
         return page

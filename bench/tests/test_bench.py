@@ -259,19 +259,19 @@ def test_answer_loop_is_also_compared_with_the_write_floor():
 
 
 @pytest.fixture
-def bench_urls(settings):
+def bench_urls():
     """The URLconf as the benchmark's server builds it (PREPSITE_BENCH_ROUTES=1)."""
     import importlib
 
+    from django.test import override_settings
     from django.urls import clear_url_caches
 
     import prepsite.urls
 
-    settings.BENCH_ROUTES = True
-    clear_url_caches()
-    yield importlib.reload(prepsite.urls)
-    settings.BENCH_ROUTES = False
-    importlib.reload(prepsite.urls)
+    with override_settings(BENCH_ROUTES=True):
+        clear_url_caches()
+        yield importlib.reload(prepsite.urls)
+    importlib.reload(prepsite.urls)  # as the settings are again
     clear_url_caches()
 
 

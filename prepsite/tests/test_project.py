@@ -48,18 +48,6 @@ def test_healthz_rejects_post(client):
     assert client.post("/healthz").status_code == 405
 
 
-def test_a_wrong_method_gets_a_page_that_says_so(learner_client):
-    response = learner_client.get("/accounts/logout/")
-    assert response.status_code == 405
-    assert response["Allow"] == "POST, OPTIONS"
-    assert "does not accept a GET request" in response.content.decode()
-    assert "<h1>Not allowed</h1>" in response.content.decode()
-    fragment = learner_client.get("/accounts/logout/", headers={"HX-Request": "true"})
-    assert fragment.status_code == 405
-    assert 'role="alert"' in fragment.content.decode()
-    assert "<html" not in fragment.content.decode()
-
-
 def _argless_page_names(resolver=None, prefix=""):
     """Names of every URL pattern that takes no arguments (admin excluded)."""
     resolver = resolver or get_resolver()
@@ -149,6 +137,21 @@ def test_check_deploy_is_clean_in_production_mode():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_the_bench_routes_are_on():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
+        "ALLOWED_HOSTS": "prepsite.example",
+        "PREPSITE_BENCH_ROUTES": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "prepsite.E001" in result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT, PAD = 600, 180, 28
+# About the width a chart's card gives it on a laptop, so SVG units are close to pixels.
+WIDTH, HEIGHT, PAD = 400, 160, 28
 BAR_STEP, BAR_WIDTH = 28, 20
 CELL = 11  # heatmap square plus gap
 
@@ -21,17 +22,18 @@ def line_chart(points: list[dict]) -> dict | None:
     """Scores (0–100) with their rolling average, oldest first."""
     if not points:
         return None
-    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+    left = PAD + 8  # room for the "100%" label
+    inner_w, inner_h = WIDTH - left - PAD, HEIGHT - 2 * PAD
     step = inner_w / max(1, len(points) - 1)
 
     def xy(index, value):
-        return round(PAD + index * step, 1), round(PAD + inner_h * (1 - value / 100), 1)
+        return round(left + index * step, 1), round(PAD + inner_h * (1 - value / 100), 1)
 
     parts = []
     for value in (0, 50, 100):
         y = xy(0, value)[1]
         parts.append(
-            f'<line class="axis" x1="{PAD}" x2="{WIDTH - PAD}" y1="{y}" y2="{y}"/>'
+            f'<line class="axis" x1="{left}" x2="{WIDTH - PAD}" y1="{y}" y2="{y}"/>'
             f'<text class="label" x="2" y="{y}" dy="3">{value}%</text>'
         )
     average = " ".join("{},{}".format(*xy(i, p["average"])) for i, p in enumerate(points))
@@ -97,7 +99,7 @@ def forecast_chart(days: list[dict]) -> dict | None:
 def heatmap(cells: list[dict]) -> dict:
     """A contribution calendar: a column per week, Monday at the top."""
     if not cells:
-        return {"body": "", "width": 0, "height": 0}
+        return {"body": "", "width": 0, "height": 0, "summary": ""}
     first_weekday = cells[0]["day"].weekday()
     weeks = (len(cells) + first_weekday + 6) // 7
     months = []
@@ -122,6 +124,7 @@ def heatmap(cells: list[dict]) -> dict:
     )
     return {
         "body": _safe([*months, weekdays, *squares]),
+        "summary": _activity_summary(cells),
         "width": 24 + weeks * CELL + 4,
         "height": 14 + 7 * CELL + 4,
     }
@@ -130,3 +133,17 @@ def heatmap(cells: list[dict]) -> dict:
 def _safe(parts: list[str]) -> SafeString:
     # Built only from numbers, our own date formats and escape()d text.
     return mark_safe("".join(parts))
+
+
+def _activity_summary(cells: list[dict]) -> str:
+    """The heatmap in a sentence, for those who cannot see it or hover its squares."""
+    active = sum(1 for cell in cells if cell["answers"])
+    if not active:
+        return f"No answers in the last {len(cells)} days."
+    busiest = max(cells, key=lambda cell: (cell["answers"], cell["day"]))
+    day = busiest["day"]
+    return (
+        f"Active on {active} of the last {len(cells)} days; the most in one day was "
+        f"{busiest['answers']} answer{'' if busiest['answers'] == 1 else 's'}, "
+        f"on {day.day} {day:%b %Y}."
+    )

@@ -226,6 +226,9 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
         assert client == PHONE["width"]
         if scroll > client:
             sideways.append(f"{name}: {scroll} px wide, from {phone.evaluate(OVERFLOWING)}")
+        # The header is one row (44 px targets and padding), not two.
+        header = phone.locator(".site-header").bounding_box()["height"]
+        assert header < 70, f"{name}: the header is {header} px tall"
         if name == "question":
             _phone_screenshot(phone, "practice-phone")
         if name == "revealed":

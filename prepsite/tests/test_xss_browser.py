@@ -222,7 +222,11 @@ def test_learner_types_payloads_through_a_whole_session(
     browser.visit("/dashboard/")
     browser.visit("/accounts/profile/")
     # The htmx payload would have logged the learner out: they are still in.
-    assert page.get_by_role("button", name="Log out").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Main")
+        .get_by_role("button", name="Log out")
+        .is_visible()
+    )
     assert Report.objects.filter(user=learner).count() == 3
     assert browser.visited >= 50
 

@@ -133,7 +133,7 @@ def test_empty_state(learner_client):
     assert response.status_code == 200
     assert "Your first session starts here" in html
     assert "Start session" in html
-    assert "<svg" not in html  # no broken chart
+    assert '<svg class="chart' not in html  # no broken chart
 
 
 def test_dashboard_shows_scores_charts_and_history(learner_client, learner):

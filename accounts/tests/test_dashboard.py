@@ -167,6 +167,27 @@ def test_session_history_csv(learner_client, learner):
     assert rows[1][5:7] == ["2", "100"]
 
 
+def test_history_rows_are_in_the_learners_time_zone(learner_client, learner):
+    Profile.objects.update_or_create(user=learner, defaults={"time_zone": "Asia/Tokyo"})
+    topic = TopicFactory(name="Optimisation & <friends>")
+    started = datetime(2026, 3, 1, 23, 10, tzinfo=UTC)  # 08:10 on 2 March in Tokyo
+    finished = PracticeSession.objects.create(
+        user=learner, mode=Mode.RANDOM, size=4, answered=4, recalled=3,
+        finished_at=started + timedelta(minutes=12),
+    )  # fmt: skip
+    finished.topics.add(topic)
+    # started_at is auto_now_add: set it afterwards.
+    PracticeSession.objects.filter(pk=finished.pk).update(started_at=started)
+    PracticeSession.objects.create(user=learner, mode=Mode.DUE, size=5, answered=2)
+    html = learner_client.get(reverse("dashboard")).content.decode()
+    assert "<td>2 Mar 2026, 08:10</td>" in html
+    assert "<td>Optimisation &amp; &lt;friends&gt;</td>" in html
+    assert '<td class="num">75%</td>' in html
+    assert '<td class="num">12\xa0minutes</td>' in html
+    assert f'href="{finished.get_absolute_url()}">View<span' in html
+    assert "In progress (2 of 5)" in html and "<td>All topics</td>" in html
+
+
 def test_history_is_paginated_and_htmx_gets_the_fragment(learner_client, learner):
     for _ in range(12):
         PracticeSession.objects.create(user=learner, mode=Mode.RANDOM, size=5)

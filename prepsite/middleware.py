@@ -1,5 +1,33 @@
+from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django_htmx.http import HttpResponseClientRedirect
+
+from prepsite.http import current_page
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, sending the learner back to the page they were on once logged in.
+
+    A log-in that expires while a page is open shows on its next form post or htmx
+    request. Django would make the POST-only address the `next` page (a 405 after
+    logging in), and htmx would swap the whole log-in page into the card; here the
+    `next` page is the one the request came from, and htmx loads the log-in page itself.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if request.method not in ("GET", "HEAD") or request.htmx:
+            messages.info(request, "Your log-in has expired. Log in again to carry on.")
+        response = redirect_to_login(
+            current_page(request),
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )
+        if request.htmx:
+            return HttpResponseClientRedirect(response.url)
+        return response
 
 
 class MethodNotAllowedPageMiddleware:
@@ -17,7 +45,8 @@ class MethodNotAllowedPageMiddleware:
             return response
         message = f"This address does not accept a {request.method} request."
         template = "errors/fragment.html" if getattr(request, "htmx", False) else "405.html"
-        page = render(request, template, {"message": message}, status=405)
+        context = {"message": message, "page_url": current_page(request)}
+        page = render(request, template, context, status=405)
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page

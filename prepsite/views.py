@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from prepsite.http import current_page
+
 User = get_user_model()
 
 
@@ -38,7 +40,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
     message = "There is nothing here, or it belongs to someone else."
     if getattr(request, "htmx", False):
-        return render(request, "errors/fragment.html", {"message": message}, status=404)
+        context = {"message": message, "page_url": current_page(request)}
+        return render(request, "errors/fragment.html", context, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -47,7 +50,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A stale or missing CSRF token: say what to do, not Django's developer page."""
     message = "The page was open for too long or in another tab. Reload it and try again."
     template = "errors/fragment.html" if request.headers.get("HX-Request") else "403_csrf.html"
-    return render(request, template, {"message": message}, status=403)
+    context = {"message": message, "page_url": current_page(request)}
+    return render(request, template, context, status=403)
 
 
 @login_not_required

@@ -12,6 +12,10 @@ from quizzes.presenters import card_context, summary_context
 from quizzes.selection import missed_in
 
 SESSION_TEMPLATE = "quizzes/session.html"
+# A second tab, the back button or a double click sent an answer the session has moved past.
+MOVED_ON = (
+    "That question had already been answered, maybe in another tab: here is where you are now."
+)
 
 
 def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
@@ -27,16 +31,19 @@ def _get_item(session: PracticeSession, position: int) -> SessionItem:
     )
 
 
-def _render_session(request, session, *, status=200, error=None, form=None, **known):
+def _render_session(request, session, *, status=200, error=None, form=None, notice=None, **known):
     context = card_context(session, error=error, form=form, **known)
+    context["notice"] = notice
     template = f"{SESSION_TEMPLATE}#card" if request.htmx else SESSION_TEMPLATE
     return render(request, template, context, status=status)
 
 
-def _after_post(request, session, **known) -> HttpResponse:
+def _after_post(request, session, *, notice=None, **known) -> HttpResponse:
     # htmx swaps the new card in place; without JavaScript, Post/Redirect/Get.
     if request.htmx:
-        return _render_session(request, session, **known)
+        return _render_session(request, session, notice=notice, **known)
+    if notice:
+        messages.info(request, notice)
     return redirect(session)
 
 
@@ -82,8 +89,8 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
     if not form.is_valid():
         return _render_session(request, session, status=400, form=form)
     if session.is_finished or form.cleaned_data["position"] != session.answered:
-        # A stale tab or a replay: show where the learner really is.
-        return _after_post(request, session)
+        # A stale tab or a replay: show where the learner really is, and say so.
+        return _after_post(request, session, notice=MOVED_ON)
     item = _get_item(session, session.answered)
     services.reveal(item=item, typed_answer=form.cleaned_data["typed_answer"])
     return _after_post(request, session)
@@ -97,7 +104,7 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
     position = int(raw) if raw.isascii() and raw.isdigit() else None
     if session.is_finished or (position is not None and position < session.answered):
         # Already graded (double click, replay, second tab): the current state, not an error.
-        return _session_state(request, session)
+        return _session_state(request, session, notice=MOVED_ON)
     if position != session.answered:
         return _render_session(
             request, session, status=400, error="That question is not the current one."
@@ -129,11 +136,13 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
     return _session_state(request, session, next_item=items.get(session.answered))
 
 
-def _session_state(request, session, **known) -> HttpResponse:
+def _session_state(request, session, *, notice=None, **known) -> HttpResponse:
     if session.is_finished and request.htmx:
         # The summary is a page of its own; htmx follows with a full load.
+        if notice:
+            messages.info(request, notice)
         return HttpResponseClientRedirect(session.get_absolute_url())
-    return _after_post(request, session, **known)
+    return _after_post(request, session, notice=notice, **known)
 
 
 @require_POST

@@ -145,7 +145,27 @@ def test_double_grade_gets_current_state_not_error(learner_client, session):
     again = learner_client.post(_url("practice_grade", session), data, **HTMX)
     assert again.status_code == 200
     assert "Question 2 of 3" in again.content.decode()
+    assert "had already been answered, maybe in another tab" in again.content.decode()
     assert Answer.objects.count() == 1
+
+
+def test_a_stale_tab_is_told_the_session_moved_on_with_and_without_javascript(
+    learner_client, session
+):
+    learner_client.post(_url("practice_reveal", session), {"position": 0}, **HTMX)
+    learner_client.post(_url("practice_grade", session), {"position": 0, "grade": 3}, **HTMX)
+    # The other tab still shows question 1 and reveals it.
+    stale = learner_client.post(
+        _url("practice_reveal", session), {"position": 0, "typed_answer": "Old"}, **HTMX
+    )
+    assert "Question 2 of 3" in stale.content.decode()
+    assert 'role="status">That question had already been answered' in stale.content.decode()
+    plain = learner_client.post(_url("practice_reveal", session), {"position": 0}, follow=True)
+    assert plain.redirect_chain == [(session.get_absolute_url(), 302)]
+    assert "had already been answered, maybe in another tab" in plain.content.decode()
+    # The current question is untouched.
+    fresh = learner_client.get(session.get_absolute_url()).content.decode()
+    assert "Show answer" in fresh and "already been answered" not in fresh
 
 
 def test_last_grade_sends_htmx_to_summary(learner_client, session):

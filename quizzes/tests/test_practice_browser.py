@@ -137,3 +137,36 @@ def test_bad_grade_shows_its_message_in_place(page, learner, bank):
     assert Answer.objects.count() == 0
     # Chromium logs every 4xx response; this one was the point of the test.
     page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
+
+
+def test_typed_answer_survives_a_reload_and_a_ticked_key_point_keeps_the_shortcuts(
+    page, learner, bank
+):
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    settle(page)
+    page.get_by_label("Your answer").fill("Moments start at zero")
+    page.reload()
+    settle(page)
+    # Kept in this tab until the question is revealed.
+    assert page.get_by_label("Your answer").input_value() == "Moments start at zero"
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    settle(page)
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('draft:'))") == []
+    page.get_by_role("checkbox").first.check()  # focus stays on the checkbox
+    page.keyboard.press("3")
+    page.get_by_role("heading", name="Question 2 of 5").wait_for()
+    answer = Answer.objects.get()
+    assert (answer.grade, answer.typed_answer) == (3, "Moments start at zero")
+    assert len(answer.key_points_ticked) == 1
+
+
+def test_broken_math_shows_its_source(page, learner):
+    QuestionFactory(prompt="What is wrong with $\\frac{a}{$ here?")
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    settle(page)
+    formula = page.locator(".prompt .math")
+    assert formula.get_attribute("data-rendered") == "error"
+    assert formula.inner_text() == "\\frac{a}{"

@@ -36,13 +36,18 @@
         // DOMContentLoaded and htmx:load both ask for the first page: typeset once, or
         // the second pass reads the first one's output as TeX.
         if (node.dataset.rendered) return;
+        const tex = node.textContent;
         try {
-          katex.render(node.textContent, node, {
+          katex.render(tex, node, {
             displayMode: node.classList.contains("block"),
-            throwOnError: true, // on bad TeX, keep the source visible (KaTeX's red error text uses an inline style our CSP forbids)
+            throwOnError: true, // KaTeX's own red error text uses an inline style our CSP forbids
           });
           node.dataset.rendered = "1";
         } catch (err) {
+          // katex.render empties the node before it parses: put the source back, so a
+          // learner still reads it and an editor sees what to fix.
+          node.textContent = tex;
+          node.title = err.message;
           node.dataset.rendered = "error";
         }
       });
@@ -68,14 +73,18 @@
 
   function isTyping(event) {
     const t = event.target;
-    return t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT" || t.isContentEditable);
+    if (!t) return false;
+    // A key point's checkbox takes no text: 1–4 still grade after ticking one.
+    if (t.tagName === "INPUT") return t.type !== "checkbox" && t.type !== "radio";
+    return t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable;
   }
 
   // Space or Enter reveals; 1–4 grade. Buttons carry data-shortcut with their key.
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event)) return;
     const tag = event.target && event.target.tagName;
-    if ((event.key === " " || event.key === "Enter") && (tag === "BUTTON" || tag === "A")) return;
+    // On a button, link or checkbox, Space and Enter keep their own meaning.
+    if ((event.key === " " || event.key === "Enter") && (tag === "BUTTON" || tag === "A" || tag === "INPUT")) return;
     const key = event.key === " " ? "Space" : event.key;
     const button = document.querySelector('[data-shortcut~="' + key + '"]');
     if (button && !button.disabled) {
@@ -102,9 +111,34 @@
     });
   });
 
+  // The typed answer is kept in this tab (sessionStorage) until the question is revealed,
+  // so a reload, an expired log-in or a stale form token does not lose it.
+  function draftStore() {
+    try { return window.sessionStorage; } catch (err) { return null; }
+  }
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest("form[data-draft]");
+    const store = draftStore();
+    if (!form || !store || event.target.tagName !== "TEXTAREA") return;
+    try { store.setItem("draft:" + form.dataset.draft, event.target.value); } catch (err) { /* full */ }
+  });
+  function restoreDrafts(root) {
+    const store = draftStore();
+    if (!store) return;
+    root.querySelectorAll("[data-draft-done]").forEach(function (el) {
+      store.removeItem("draft:" + el.dataset.draftDone);
+    });
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      const area = form.querySelector("textarea");
+      const saved = store.getItem("draft:" + form.dataset.draft);
+      if (area && saved && !area.value) area.value = saved;
+    });
+  }
+
   function enhance(root) {
     renderMath(root);
     startTimers(root);
+    restoreDrafts(root);
   }
 
   // htmx:load fires for the first page and for every piece of swapped-in content.

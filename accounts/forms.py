@@ -48,6 +48,10 @@ class SignupForm(UserCreationForm):
         self.fields[
             "username"
         ].help_text = "Up to 150 characters: letters, digits and . + - _ only."
+        # Django's own message allows @, which clean_username refuses.
+        self.fields["username"].error_messages["invalid"] = (
+            "Use only letters, digits and . + - _ in a username."
+        )
 
     def clean_username(self):
         username = self.cleaned_data.get("username")

@@ -57,12 +57,13 @@ class Summary:
     updated_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        # "Questions: 1 new", not "created 1 questions": no plurals to get wrong.
         text = (
-            f"Created {self.created}, updated {self.updated}, unchanged {self.unchanged} "
-            f"questions; created {self.topics_created} topics"
+            f"Questions: {self.created} new, {self.updated} updated, {self.unchanged} unchanged; "
+            f"topics: {self.topics_created} new"
         )
         if self.topics_updated:
-            text += f", updated {self.topics_updated}"
+            text += f", {self.topics_updated} updated"
         return text
 
 

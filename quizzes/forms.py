@@ -117,3 +117,8 @@ class ReportForm(forms.ModelForm):
         }
         labels = {"reason": "What is wrong?", "note": "Note for the editors"}
         help_texts = {"note": "Optional. What should the answer say instead?"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A radio list needs no "-- Select --" entry; nothing ticked means none chosen.
+        self.fields["reason"].choices = Report.Reason.choices

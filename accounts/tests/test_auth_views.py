@@ -68,6 +68,7 @@ class TestSignup:
             ({"password2": "something else entirely"}, "The two password fields didn’t match."),
             ({"username": "u" * 151}, "Ensure this value has at most 150 characters"),
             ({"username": ""}, "This field is required."),
+            ({"username": "bad user!"}, "Use only letters, digits and . + - _ in a username."),
             ({"email": ""}, "This field is required."),
         ],
     )

@@ -165,6 +165,13 @@ def test_session_history_csv(learner_client, learner):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["started", "finished", "mode"]
     assert rows[1][5:7] == ["2", "100"]
+    unfinished = services.start_session(user=learner, mode=Mode.RANDOM, size=2).session
+    learner_client.post(
+        reverse("practice_grade", args=[unfinished.pk]), {"position": 0, "grade": 3}
+    )
+    rows = list(csv.reader(io.StringIO(learner_client.get(reverse("session_history_csv")).text)))
+    in_progress = next(row for row in rows if row[1] == "in progress")
+    assert in_progress[5:7] == ["1", ""]  # answered 1, no score until it is finished
 
 
 def test_history_rows_are_in_the_learners_time_zone(learner_client, learner):

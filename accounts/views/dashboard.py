@@ -90,7 +90,7 @@ def session_history_csv(request: HttpRequest) -> HttpResponse:
                 "; ".join(topic.name for topic in session.topics.all()) or "All topics",
                 session.size,
                 session.answered,
-                "" if session.score_percent is None else session.score_percent,
+                session.score_percent if session.is_finished else "",
                 duration,
             ]
         )

@@ -364,7 +364,7 @@ def test_import_loads_a_file_and_logs_each_question(editor_client, editor):
     response = editor_client.post(url, {"file": _bank_file(_record("conv"))}, follow=True)
 
     assert response.redirect_chain[-1][0] == CHANGELIST
-    assert "Created 1, updated 0, unchanged 0 questions; created 1 topics." in response.text
+    assert "Questions: 1 new, 0 updated, 0 unchanged; topics: 1 new." in response.text
     question = Question.objects.get(key="conv")
     assert question.created_by == editor
     assert LogEntry.objects.get(object_id=str(question.pk)).action_flag == ADDITION

@@ -68,7 +68,7 @@ def test_load_creates_topics_questions_and_key_points(tmp_path):
         "Moments start at zero",
         "Early estimates are biased",
     ]
-    assert str(summary) == "Created 2, updated 0, unchanged 0 questions; created 1 topics"
+    assert str(summary) == "Questions: 2 new, 0 updated, 0 unchanged; topics: 1 new"
 
 
 def test_second_load_is_a_no_op(tmp_path, django_assert_max_num_queries):
@@ -325,9 +325,7 @@ def test_load_command_prints_progress_and_summary(tmp_path):
         "  200 of 250 questions",
         "  250 of 250 questions",
     ]
-    assert lines[-1] == (
-        "Created 250, updated 0, unchanged 0 questions; created 1 topics (from 1 file)."
-    )
+    assert lines[-1] == ("Questions: 250 new, 0 updated, 0 unchanged; topics: 1 new (from 1 file).")
 
 
 def test_load_command_reports_validation_errors(tmp_path):

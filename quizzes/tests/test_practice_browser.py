@@ -114,6 +114,10 @@ def test_session_without_javascript(_browser, live_server, learner, bank):
         page.get_by_role("button", name="Show answer").click()
         page.get_by_role("heading", name="Reference answer").wait_for()
         page.get_by_role("checkbox").first.check()
+        # The keyboard hints and the live suggestion need JavaScript: not shown without it.
+        assert page.locator(".suggestion").count() == 1
+        assert not page.locator(".suggestion").is_visible()
+        assert not page.locator(".shortcuts").is_visible()
         page.get_by_role("button", name="Good" if number % 2 else "Again").click()
     page.get_by_role("heading", name="Session complete").wait_for()
     assert page.get_by_text("Score: 60%").is_visible()

@@ -240,7 +240,10 @@ def test_review_question_only_after_grading(learner_client, session):
 
 def test_report_a_problem(learner_client, learner, session):
     url = _url("practice_report", session, 0)
-    assert learner_client.get(url).status_code == 200
+    page = learner_client.get(url)
+    assert page.status_code == 200
+    assert 'name="reason" value=""' not in page.content.decode()  # no "--- Select ---" radio
+    assert 'name="reason" value="wrong"' in page.content.decode()
     bad = learner_client.post(url, {"reason": "nonsense"})
     assert bad.status_code == 400
     response = learner_client.post(url, {"reason": "wrong", "note": "The sign is flipped."})

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const script = document.currentScript;
+  // Keyboard hints and the live grade suggestion only mean something with this script.
+  document.documentElement.classList.add("js");
   let katexLoading = null;
 
   function loadKatex() {

@@ -117,7 +117,7 @@ class ProfileForm(forms.ModelForm):
             "daily_goal": "Daily goal",
         }
         help_texts = {
-            "display_name": "Optional. Shown instead of your username.",
+            "display_name": "Optional. Your dashboard greets you by it instead of your username.",
             "interview_date": "Optional. The dashboard shows how ready you are for it.",
             "daily_goal": "Questions a day, from 1 to 500.",
         }

@@ -132,6 +132,7 @@ def test_empty_state(learner_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Your first session starts here" in html
+    assert "Welcome, ada." in html
     assert "Start session" in html
     assert '<svg class="chart' not in html  # no broken chart
 
@@ -151,6 +152,12 @@ def test_dashboard_shows_scores_charts_and_history(learner_client, learner):
     assert "Practise this topic" in html
     assert "In progress" in html and "Resume" in html
     assert html.count("<title") >= 5
+
+
+def test_the_dashboard_greets_the_learner_by_their_display_name(learner_client, learner):
+    Profile.objects.update_or_create(user=learner, defaults={"display_name": "Ada <L>"})
+    html = learner_client.get(reverse("dashboard")).content.decode()
+    assert "Welcome, Ada &lt;L&gt;." in html
 
 
 def test_session_history_csv(learner_client, learner):

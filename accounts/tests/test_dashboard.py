@@ -149,7 +149,7 @@ def test_dashboard_shows_scores_charts_and_history(learner_client, learner):
     assert "75%" in html  # session score and overall recall
     assert "Score over time" in html and "<polyline" in html
     assert "Due in the next 14 days" in html and "Activity" in html
-    assert "Practise this topic" in html
+    assert 'Practise<span class="text-wide"> this topic</span>' in html
     assert "In progress" in html and "Resume" in html
     assert html.count("<title") >= 5
 
@@ -195,11 +195,11 @@ def test_history_rows_are_in_the_learners_time_zone(learner_client, learner):
     PracticeSession.objects.create(user=learner, mode=Mode.DUE, size=5, answered=2)
     html = learner_client.get(reverse("dashboard")).content.decode()
     assert "<td>2 Mar 2026, 08:10</td>" in html
-    assert "<td>Optimisation &amp; &lt;friends&gt;</td>" in html
+    assert '<td class="col-wide">Optimisation &amp; &lt;friends&gt;</td>' in html
     assert '<td class="num">75%</td>' in html
-    assert '<td class="num">12\xa0minutes</td>' in html
+    assert '<td class="num col-wide">12\xa0minutes</td>' in html
     assert f'href="{finished.get_absolute_url()}">View<span' in html
-    assert "In progress (2 of 5)" in html and "<td>All topics</td>" in html
+    assert "In progress (2 of 5)" in html and '<td class="col-wide">All topics</td>' in html
 
 
 def test_history_is_paginated_and_htmx_gets_the_fragment(learner_client, learner):

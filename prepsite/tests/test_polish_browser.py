@@ -226,6 +226,14 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
         assert client == PHONE["width"]
         if scroll > client:
             sideways.append(f"{name}: {scroll} px wide, from {phone.evaluate(OVERFLOWING)}")
+        if name in ("summary", "dashboard"):
+            # Each table's last column (its links and buttons) is on screen, not scrolled away.
+            for table in phone.locator("main table:visible").all():
+                cell = table.locator("tbody tr").first.locator("td").last
+                box = cell.bounding_box()
+                assert box["x"] + box["width"] <= PHONE["width"], (
+                    f"{name}: {table.locator('th').first.inner_text()} table too wide"
+                )
         # The header is one row (44 px targets and padding), not two.
         header = phone.locator(".site-header").bounding_box()["height"]
         assert header < 70, f"{name}: the header is {header} px tall"

@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django import forms
@@ -13,6 +14,7 @@ User = get_user_model()
 
 EMAIL_TAKEN = "An account with this email address already exists."
 USERNAME_TAKEN = "That username is taken. Choose another."
+INTERVIEW_HORIZON = datetime.timedelta(days=3 * 365)
 USERNAME_WITH_AT = "Usernames cannot contain @. You can log in with your email address as well."
 
 
@@ -154,6 +156,9 @@ class ProfileForm(forms.ModelForm):
         today = timezone.now().astimezone(zoneinfo.ZoneInfo(zone_name)).date()
         if interview_date < today:
             raise ValidationError("The interview date cannot be in the past.", code="past")
+        if interview_date > today + INTERVIEW_HORIZON:
+            # Readiness and the reviews a day mean nothing for a date years away (or a typo).
+            raise ValidationError("Choose an interview date in the next three years.", code="far")
         return interview_date
 
 

@@ -16,12 +16,15 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
+INTERVIEW_DAY = datetime.date.today() + datetime.timedelta(days=100)
+
+
 def profile_data(**overrides):
     data = {
         "display_name": "Ada L.",
         "email": "ada.l@example.com",
         "time_zone": "Europe/London",
-        "interview_date": "2999-12-14",
+        "interview_date": INTERVIEW_DAY.isoformat(),
         "daily_goal": "25",
     }
     data.update(overrides)
@@ -129,7 +132,7 @@ class TestProfileView:
         assert learner.email == "ada.l@example.com"
         assert profile.display_name == "Ada L."
         assert profile.time_zone == "Europe/London"
-        assert profile.interview_date == datetime.date(2999, 12, 14)
+        assert profile.interview_date == INTERVIEW_DAY
         assert profile.daily_goal == 25
 
     def test_interview_date_can_be_cleared(self, learner_client, learner):
@@ -148,6 +151,7 @@ class TestProfileView:
             ({"time_zone": "Mars/Olympus_Mons"}, "Select a valid choice."),
             ({"interview_date": "2001-01-01"}, "The interview date cannot be in the past."),
             ({"interview_date": "14/13/2030"}, "Enter a valid date."),
+            ({"interview_date": "9999-12-31"}, "Choose an interview date in the next three years."),
             ({"email": "GRACE@example.com"}, "An account with this email address already exists."),
             ({"email": "x" * 250 + "@example.com"}, "at most 254 characters"),
         ],

@@ -34,7 +34,7 @@ def log(message: str) -> None:
 
 
 def ensure_postgres() -> None:
-    if _pg_ready():
+    if pg_ready():
         return
     clusters = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").is_dir() else []
     if not clusters:
@@ -46,13 +46,13 @@ def ensure_postgres() -> None:
         ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "start"], check=True
     )
     for _ in range(30):
-        if _pg_ready():
+        if pg_ready():
             return
         time.sleep(1)
     raise SystemExit("PostgreSQL did not come up within 30 s.")
 
 
-def _pg_ready() -> bool:
+def pg_ready() -> bool:
     return (
         subprocess.run(
             ["pg_isready", "-q", "-h", PG_HOST, "-p", str(PG_PORT)], check=False
@@ -277,19 +277,32 @@ def start_gunicorn(database: str, *, workers: int, log_dir: Path) -> Server:
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     server = Server(process=process, port=port, log_path=log_path, workers=workers)
-    deadline = time.monotonic() + 30
+    try:
+        wait_until_healthy(server.base_url, process, log_path)
+    except RuntimeError as exc:
+        server.stop()
+        raise SystemExit(str(exc)) from None
+    server.pids = [process.pid, *children(process.pid)]
+    return server
+
+
+def wait_until_healthy(
+    base_url: str, process: subprocess.Popen, log_path: Path, timeout: float = 30
+) -> None:
+    """Until the server at `base_url` answers /healthz with a 200 (RuntimeError otherwise)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-2000:]}")
+            raise RuntimeError(
+                f"{base_url} exited; see {log_path}:\n{log_path.read_text()[-2000:]}"
+            )
         try:
-            with urllib.request.urlopen(f"{server.base_url}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
                 if response.status == 200:
-                    server.pids = [process.pid, *children(process.pid)]
-                    return server
+                    return
         except OSError:
-            time.sleep(0.3)
-    server.stop()
-    raise SystemExit(f"gunicorn did not answer /healthz within 30 s; see {log_path}.")
+            time.sleep(0.2)
+    raise RuntimeError(f"{base_url} did not answer /healthz within {timeout:g} s; see {log_path}.")
 
 
 def children(pid: int) -> list[int]:

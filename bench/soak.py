@@ -35,12 +35,14 @@ from pathlib import Path
 
 import psycopg
 
-from bench.infra import children
+from bench import infra
+from bench.infra import children, free_port, pg_ready
+from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+PG = {"host": infra.PG_HOST, "port": infra.PG_PORT, "user": infra.PG_USER}
 DB_NAME = "prepsite_soak"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 RESULTS = ROOT / "var" / "soak"
@@ -71,11 +73,6 @@ def pg_version() -> str:
     return sorted(os.listdir("/etc/postgresql"))[-1]
 
 
-def pg_ready() -> bool:
-    args = ["pg_isready", "-q", "-h", PG["host"], "-p", str(PG["port"])]
-    return subprocess.run(args, check=False).returncode == 0
-
-
 def wait_for(check, timeout: float, what: str, interval: float = 0.1) -> float:
     start = time.monotonic()
     while time.monotonic() - start < timeout:
@@ -86,20 +83,8 @@ def wait_for(check, timeout: float, what: str, interval: float = 0.1) -> float:
 
 
 def ensure_services() -> None:
-    if not pg_ready():
-        log("Starting PostgreSQL")
-        cluster = ["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main", "start"]
-        subprocess.run(cluster, check=True)
-        wait_for(pg_ready, 30, "PostgreSQL start")
-    if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).returncode:
-        log("Starting Redis")
-        Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", "6379",
-             "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis"],
-            check=True,
-        )  # fmt: skip
-        time.sleep(0.5)
+    infra.ensure_postgres()
+    infra.ensure_redis()
     flush = ["redis-cli", "-h", "127.0.0.1", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"]
     subprocess.run(flush, check=True, capture_output=True)
 
@@ -116,7 +101,7 @@ def server_env() -> dict[str, str]:
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": "soak",
-        "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}",
+        "DATABASE_URL": infra.database_url(DB_NAME),
         "LOG_LEVEL": "ERROR",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -168,14 +153,6 @@ print(json.dumps({{"users": [u.username for u in users], "cookies": cookies}}))
     ).stdout
     made = json.loads(out.strip().splitlines()[-1])
     return {username: made["cookies"].get(username, "") for username in made["users"]}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # The learners -----------------------------------------------------------------------------
@@ -492,7 +469,10 @@ def main() -> int:
     record, faults = Record(), Faults()
     try:
         wait_for(lambda: len(children(master.pid)) == WORKERS, 30, "gunicorn start")
-        time.sleep(2)  # the workers import Django
+        try:
+            infra.wait_until_healthy(f"http://127.0.0.1:{port}", master, RESULTS / "gunicorn.log")
+        except RuntimeError as exc:
+            raise SystemExit(str(exc)) from None
         log(f"gunicorn :{port}, {WORKERS} workers; {args.learners} learners, {args.duration:.0f} s")
         start = record.start = time.monotonic()
         deadline = start + args.duration
@@ -533,11 +513,6 @@ def timeline(outcomes, start: float, bucket: float = 5.0) -> list[str]:
     ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
 def report(args, record, faults, facts, stuck, elapsed) -> int:
     outcomes = record.outcomes
     latencies = [o.end - o.start for o in outcomes if o.status is not None]
@@ -561,12 +536,13 @@ def report(args, record, faults, facts, stuck, elapsed) -> int:
         "requests": len(outcomes),
         "requests_per_s": round(len(outcomes) / args.duration, 1),
         "latency_ms": {
-            "p50": round(1000 * percentile(latencies, 0.5)),
-            "p95": round(1000 * percentile(latencies, 0.95)),
+            "p50": round(1000 * percentile(sorted(latencies), 0.5)),
+            "p95": round(1000 * percentile(sorted(latencies), 0.95)),
             "max": round(1000 * max(latencies, default=0)),
         },
         "p50_ms_by_kind": {
-            what: round(1000 * percentile(durations, 0.5)) for what, durations in by_kind.items()
+            what: round(1000 * percentile(sorted(durations), 0.5))
+            for what, durations in by_kind.items()
         },
         "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
         "sessions_started": record.sessions_started,

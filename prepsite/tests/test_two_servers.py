@@ -7,9 +7,7 @@ every request lands on the other server, so nothing a learner needs lives in one
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +20,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from accounts.tests.factories import PASSWORD
+from bench.infra import free_port, wait_until_healthy
 from quizzes.models import Answer, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -30,12 +29,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -48,20 +41,6 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
 
 
-def _wait_for_health(port: int, server: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn on {port} exited: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn on {port} did not answer /healthz in {timeout} s")
-
-
 @pytest.fixture
 def two_servers(transactional_db, tmp_path):
     env = {
@@ -72,7 +51,7 @@ def two_servers(transactional_db, tmp_path):
         "DB_CONN_MAX_AGE": "0",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     logs = [tmp_path / f"gunicorn-{port}.log" for port in ports]
     servers, handles = [], []
     try:
@@ -89,7 +68,7 @@ def two_servers(transactional_db, tmp_path):
                 )
             )
         for port, server, log in zip(ports, servers, logs, strict=True):
-            _wait_for_health(port, server, log)
+            wait_until_healthy(f"http://127.0.0.1:{port}", server, log)
         yield ports
     finally:
         for server in servers:

@@ -20,9 +20,7 @@ MOVED_ON = (
 
 def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
     """The learner's own session, or 404 for anyone else's."""
-    return get_object_or_404(
-        PracticeSession.objects.select_related("user__profile"), pk=session_id, user=request.user
-    )
+    return get_object_or_404(PracticeSession, pk=session_id, user=request.user)
 
 
 def _get_item(session: PracticeSession, position: int) -> SessionItem:

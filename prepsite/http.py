@@ -12,11 +12,11 @@ def current_page(request: HttpRequest) -> str:
     POST-only address, which answers 405. htmx names its page in HX-Current-URL; a plain
     form in Referer. Anything from another host gives the home page.
     """
-    if request.method in ("GET", "HEAD") and not getattr(request, "htmx", False):
-        return request.get_full_path()
     htmx = getattr(request, "htmx", None)
     if htmx:
         return htmx.current_url_abs_path or "/"
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
     referer = request.headers.get("Referer", "")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()

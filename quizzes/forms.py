@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 
 from quizzes.models import Grade, Mode, Report, Topic
@@ -97,11 +99,11 @@ class GradeForm(forms.Form):
 
     def __init__(self, *args, question, **kwargs):
         super().__init__(*args, **kwargs)
-        # A callable is read only when some key points are ticked: a grade with no
-        # ticks costs no query for them.
-        self.fields["key_points"].choices = lambda: [
-            (pk, pk) for pk in question.key_points.values_list("pk", flat=True)
-        ]
+        # A callable is read only when some key points are ticked: a grade with no ticks
+        # costs no query for them. Django calls it once per ticked value, hence the cache.
+        self.fields["key_points"].choices = functools.cache(
+            lambda: [(pk, pk) for pk in question.key_points.values_list("pk", flat=True)]
+        )
         self.fields["key_points"].error_messages["invalid_choice"] = (
             "That key point does not belong to this question."
         )

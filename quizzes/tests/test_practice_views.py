@@ -284,6 +284,24 @@ def test_grade_loop_query_count_is_constant(learner_client, learner, django_asse
             learner_client.get(_url("practice_session", session))
 
 
+def test_ticked_key_points_are_checked_in_one_query(
+    learner_client, learner, django_assert_max_num_queries
+):
+    QuestionFactory.create_batch(2, key_points=5)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
+    ticks = list(session.items.get(position=0).question.key_points.values_list("pk", flat=True))
+    # As with one tick: session + user, practice session, items, key points, answer insert,
+    # card read and write, profile (locked), daily roll-up, session counters.
+    with django_assert_max_num_queries(11):
+        response = learner_client.post(
+            _url("practice_grade", session),
+            {"position": 0, "grade": 3, "key_points": ticks},
+            **HTMX,
+        )
+    assert response.status_code == 200
+    assert Answer.objects.get().key_points_ticked == sorted(ticks)
+
+
 @pytest.mark.parametrize(
     "topic", ["99999999999999999999999", "-99999999999999999999", "abc", "1\x00", "²", "٣"]
 )

@@ -202,6 +202,17 @@ def test_history_rows_are_in_the_learners_time_zone(learner_client, learner):
     assert "In progress (2 of 5)" in html and '<td class="col-wide">All topics</td>' in html
 
 
+def test_another_page_of_history_computes_no_dashboard_figures(
+    learner_client, learner, django_assert_max_num_queries
+):
+    Profile.objects.create(user=learner)
+    _history(learner, 200)
+    # session, user, profile, the count and the page of sessions, their topics
+    with django_assert_max_num_queries(6):
+        fragment = learner_client.get(reverse("dashboard") + "?page=2", HTTP_HX_REQUEST="true")
+    assert "Page 2 of 2" in fragment.content.decode()
+
+
 def test_history_is_paginated_and_htmx_gets_the_fragment(learner_client, learner):
     for _ in range(12):
         PracticeSession.objects.create(user=learner, mode=Mode.RANDOM, size=5)

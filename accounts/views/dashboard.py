@@ -45,22 +45,23 @@ def _history_rows(sessions, zone) -> list[dict]:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    stats = build_dashboard(user=request.user, profile=profile)
     page = Paginator(_session_history(request.user), SESSIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    history = {"page": page, "history": _history_rows(page, profile.zone)}
+    if request.htmx and request.GET.get("page"):
+        # Another page of the history: none of the figures above it.
+        return render(request, "accounts/dashboard.html#history", history)
+    stats = build_dashboard(user=request.user, profile=profile)
     context = {
+        **history,
         "stats": stats,
         "profile": profile,
-        "page": page,
-        "history": _history_rows(page, profile.zone),
         "score_chart": charts.line_chart(stats.score_points),
         "weekly_chart": charts.weekly_chart(stats.weekly),
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
     }
-    if request.htmx and request.GET.get("page"):
-        return render(request, "accounts/dashboard.html#history", context)
     return render(request, "accounts/dashboard.html", context)
 
 

@@ -3,6 +3,7 @@ The question bank shipped in quizzes/data/bank/: it loads, it is big and balance
 every record meets the editorial rules, it covers the seed article, and every formula renders.
 """
 
+import ast
 import json
 import re
 import shutil
@@ -24,6 +25,8 @@ CHECK_MATH = ROOT / "scripts" / "check_math.js"
 
 MIN_PUBLISHED = 150
 MIN_TOPICS = 12
+# Each topic is a session-sized chunk: big enough to practise, none crowding out the rest.
+MIN_PER_TOPIC, MAX_PER_TOPIC = 10, 20
 MIN_DIFFICULTY_SHARE = 0.20
 MIN_KEY_POINTS, MAX_KEY_POINTS = 2, 6
 MAX_KEY_POINT_LENGTH = 140
@@ -133,7 +136,35 @@ def test_every_question_is_complete(questions):
             problems.append(f"{question.key}: difficulty {question.difficulty!r}")
         if not question.tag_list:
             problems.append(f"{question.key}: no tags")
+        if not question.source.strip():
+            problems.append(f"{question.key}: no source")
     assert not problems, "\n".join(problems)
+
+
+def test_every_topic_has_a_balanced_share(loaded):
+    counts = Counter(
+        Question.objects.filter(status=Status.PUBLISHED).values_list("topic__slug", flat=True)
+    )
+    lopsided = {
+        slug: count for slug, count in counts.items() if not MIN_PER_TOPIC <= count <= MAX_PER_TOPIC
+    }
+    assert not lopsided, lopsided
+
+
+def test_every_python_code_block_parses(questions):
+    blocks, failures = 0, []
+    for question in questions:
+        for field in ("prompt", "answer"):
+            for token in _parser().parse(getattr(question, field)):
+                if token.type != "fence" or token.info.strip() not in {"python", "py"}:
+                    continue
+                blocks += 1
+                try:
+                    ast.parse(token.content)
+                except SyntaxError as error:
+                    failures.append(f"{question.key} {field}: line {error.lineno}: {error.msg}")
+    assert blocks, "no python code blocks found: the extraction is broken"
+    assert not failures, "\n".join(failures)
 
 
 def test_no_two_prompts_are_the_same(questions):

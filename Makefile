@@ -47,9 +47,14 @@ assets: static/vendor/katex/katex.min.js
 migrate: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 
+# The task worker (sends email) and the reminder sender run beside the server and
+# stop with it; in production they are services of their own (README, "Email").
 run: $(VENV)/.runtime assets migrate
 	$(BIN)/python manage.py load_question_bank
 	@echo "PrepSite is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & \
+	$(BIN)/python manage.py send_reminders --every 900 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 chromium:

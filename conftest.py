@@ -42,6 +42,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Tasks run in the test's own thread and transaction; reminders/tests has one
+    # test that goes through the real database backend and worker instead.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The cache outlives a test's database rollback; ids are reused between tests.
     from django.core.cache import cache

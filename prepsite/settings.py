@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "prepsite",
     "quizzes",
     "accounts",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,13 @@ if os.environ.get("EMAIL_HOST") or not DEBUG:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Where links in emails point; the app has no request to read it from there.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (sending email) runs in a worker process, `manage.py db_worker`,
+# which takes tasks from a table in the app's own database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PrepSite <noreply@prepsite.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

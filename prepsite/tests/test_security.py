@@ -21,7 +21,7 @@ import uuid
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -31,6 +31,8 @@ from prepsite.tests.endpoints import Endpoint, all_endpoints
 from quizzes import services
 from quizzes.models import Answer, Mode, PracticeSession, Report, SessionItem
 from quizzes.tests.factories import QuestionFactory
+from reminders.services import get_settings
+from reminders.tokens import make_unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +43,9 @@ CSRF_LOGGER = "django.security.csrf"
 CSRF_SECRET = "k" * 32
 
 ENDPOINTS = all_endpoints()
-# Routes whose arguments are not a learner's own objects (the reset link carries its own proof).
-PUBLIC_ARGUMENTS = {"uidb64", "token"}
+# Routes whose arguments are not a learner's own objects: the reset link, the calendar feed
+# and the unsubscribe link carry their own proof.
+PUBLIC_ARGUMENTS = {"uidb64", "token", "calendar_token", "unsubscribe_token"}
 OWNED = [e for e in ENDPOINTS if e.kwargs and not set(e.kwargs) <= PUBLIC_ARGUMENTS]
 
 # What a person would plausibly send to each form; the CSRF check runs before any of it is read.
@@ -75,6 +78,7 @@ PLAUSIBLE = {
     "practice_reveal": {"position": 1, "typed_answer": "Momentum and scaling"},
     "practice_grade": {"position": 1, "grade": 3},
     "practice_report": {"reason": "wrong", "note": "The sign is flipped."},
+    "reminder_settings": {"daily": "on", "hour": 7},
 }
 # Routes that must be among those taking a POST: a check that the walk found them.
 KNOWN_POSTS = {
@@ -91,7 +95,13 @@ KNOWN_POSTS = {
     "practice_grade",
     "practice_missed",
     "practice_report",
+    "reminder_settings",
+    "new_calendar_link",
+    "unsubscribe",
 }
+# RFC 8058: a mail provider's one-click unsubscribe posts without a cookie or CSRF token;
+# the signed token in the address is the proof.
+CSRF_EXEMPT = {"unsubscribe"}
 
 
 @pytest.fixture
@@ -115,6 +125,8 @@ def arguments(world) -> dict:
         "position": 0,
         "uidb64": urlsafe_base64_encode(force_bytes(learner.pk)),
         "token": default_token_generator.make_token(learner),
+        "calendar_token": get_settings(learner).calendar_token,
+        "unsubscribe_token": make_unsubscribe_token(user_id=learner.pk, kind="daily"),
     }
 
 
@@ -144,6 +156,17 @@ def assert_refused_for_csrf(response, caplog) -> None:
     assert response.content.strip(), "the refusal should say what to do"
 
 
+# Any value that fits each route's converter: for resolving, not for requesting.
+PLACEHOLDERS = {
+    "session_id": uuid.uuid4(),
+    "position": 0,
+    "uidb64": "MQ",
+    "token": "set-password",
+    "calendar_token": "x",
+    "unsubscribe_token": "x",
+}
+
+
 def logged_in(user, *, enforce_csrf: bool) -> Client:
     client = Client(enforce_csrf_checks=enforce_csrf)
     client.force_login(user)
@@ -151,6 +174,7 @@ def logged_in(user, *, enforce_csrf: bool) -> Client:
 
 
 POSTS = [e for e in ENDPOINTS if e.name in KNOWN_POSTS]
+CSRF_CHECKED = [e for e in ENDPOINTS if e.name not in CSRF_EXEMPT]
 READ_ONLY = [e for e in ENDPOINTS if e.name not in KNOWN_POSTS]
 
 
@@ -158,7 +182,7 @@ READ_ONLY = [e for e in ENDPOINTS if e.name not in KNOWN_POSTS]
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+@pytest.mark.parametrize("endpoint", CSRF_CHECKED, ids=str)
 def test_post_without_csrf_token_is_403_and_changes_nothing(world, endpoint, htmx, caplog):
     url = endpoint.url(arguments(world))
     client = logged_in(world["a"], enforce_csrf=True)
@@ -171,7 +195,7 @@ def test_post_without_csrf_token_is_403_and_changes_nothing(world, endpoint, htm
     assert client.session.get("_auth_user_id") == str(world["a"].pk), "logged out by a bad POST"
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+@pytest.mark.parametrize("endpoint", CSRF_CHECKED, ids=str)
 def test_post_with_a_wrong_csrf_token_is_403(world, endpoint, caplog):
     client = logged_in(world["a"], enforce_csrf=True)
     client.cookies["csrftoken"] = CSRF_SECRET
@@ -196,6 +220,15 @@ def test_post_with_csrf_token_gets_past_the_check(world, endpoint, how, caplog):
     response = client.post(endpoint.url(arguments(world)), data, **extra)
     assert csrf_refusals(caplog) == []
     assert response.status_code not in (403, 405), endpoint.route
+
+
+def test_only_the_one_click_unsubscribe_skips_the_csrf_check():
+    exempt = {
+        e.name
+        for e in ENDPOINTS
+        if getattr(resolve(e.url(PLACEHOLDERS)).func, "csrf_exempt", False)
+    }
+    assert exempt == CSRF_EXEMPT
 
 
 def test_the_walk_found_every_form():

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_BANK = ROOT / "quizzes" / "data" / "bank"
 CHECK_MATH = ROOT / "scripts" / "check_math.js"
 
-MIN_PUBLISHED = 150
-MIN_TOPICS = 12
+MIN_PUBLISHED = 330
+MIN_TOPICS = 28
 # Each topic is a session-sized chunk: big enough to practise, none crowding out the rest.
 MIN_PER_TOPIC, MAX_PER_TOPIC = 10, 20
 MIN_DIFFICULTY_SHARE = 0.20

@@ -146,7 +146,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: 5 failures for one username from one address lock that pair for 15 minutes.
+# How many reverse proxies in front of PrepSite append to X-Forwarded-For (0: none, the
+# socket's address is the client's). See prepsite.http.client_ip and the README.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT cannot be negative.")
+
+# django-axes: 5 failures for one username from one address lock that pair for 15 minutes,
+# so nobody can lock a learner out from an address that is not the learner's own.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -156,7 +163,19 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 # "Ada", "ada" and ada's email address count as one account, as they log in as one.
 AXES_USERNAME_CALLABLE = "accounts.services.lockout_username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "prepsite.http.client_ip"
+# Tries during a lock-out (even with the right password) are refused without pushing it back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Never stored in AccessAttempt.post_data: every password field of every form that counts.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+]
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from prepsite import ratelimits
 from quizzes import services
 from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
 from quizzes.models import Mode, PracticeSession, SessionItem
@@ -15,6 +16,10 @@ SESSION_TEMPLATE = "quizzes/session.html"
 # A second tab, the back button or a double click sent an answer the session has moved past.
 MOVED_ON = (
     "That question had already been answered, maybe in another tab: here is where you are now."
+)
+REPORTS_LIMITED = (
+    "You have sent a lot of reports in the last hour. Thank you: the editors will read "
+    "them. Please wait a while before sending more."
 )
 
 
@@ -176,8 +181,18 @@ def review_question(request: HttpRequest, session_id, position: int) -> HttpResp
 def report_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     item = _get_item(session, position)
+    if not session.is_finished and position > session.answered:
+        # Like the review page: a question not reached yet is not shown, not even its prompt.
+        return redirect(session)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if ratelimits.over_limit(
+            request,
+            group="report",
+            key=str(request.user.pk),
+            rate=ratelimits.REPORTS_PER_LEARNER,
+        ):
+            return ratelimits.too_many_requests(request, REPORTS_LIMITED)
         services.report_question(
             user=request.user,
             question=item.question,

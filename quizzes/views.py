@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -13,6 +14,9 @@ from quizzes.presenters import card_context, summary_context
 from quizzes.selection import missed_in
 
 SESSION_TEMPLATE = "quizzes/session.html"
+# Session pages and the cards htmx swaps into them are sent with Cache-Control: no-store
+# (never_cache): after a swap, Back must load where the session is now, not the card the
+# page first showed, or the learner answers a question already graded.
 # A second tab, the back button or a double click sent an answer the session has moved past.
 MOVED_ON = (
     "That question had already been answered, maybe in another tab: here is where you are now."
@@ -78,6 +82,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache
 def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     if session.is_finished:
@@ -86,6 +91,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def reveal(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     form = RevealForm(request.POST)
@@ -100,6 +106,7 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def grade(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.

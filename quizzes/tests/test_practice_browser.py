@@ -174,3 +174,28 @@ def test_broken_math_shows_its_source(page, learner):
     formula = page.locator(".prompt .math")
     assert formula.get_attribute("data-rendered") == "error"
     assert formula.inner_text() == "\\frac{a}{"
+
+
+def test_back_after_an_htmx_grade_shows_the_current_question_with_its_typed_answer(
+    page, learner, bank
+):
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    settle(page)
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Good").click()
+    page.get_by_role("heading", name="Question 2 of 5").wait_for()
+    settle(page)
+    page.get_by_label("Your answer").fill("Typed before leaving")
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url("**/dashboard/")
+    page.go_back()
+    page.get_by_role("heading", name="Question 2 of 5").wait_for()
+    settle(page)
+    assert page.get_by_label("Your answer").input_value() == "Typed before leaving"
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    assert page.get_by_text("Typed before leaving").is_visible()
+    assert "already been answered" not in page.content()

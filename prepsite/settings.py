@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "prepsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -255,9 +256,14 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
 # Only the benchmark sets this; the floor views are never routed otherwise.
 BENCH_ROUTES = envbool("PREPSITE_BENCH_ROUTES", "0")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's default gives "django" a console handler of its own (in DEBUG) and lets it
+    # propagate to the root as well, which printed every line twice: the root prints them.
+    # "django.server" (runserver's request lines) keeps its own handler and does not propagate.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import services
-from quizzes.models import Answer, Mode, PracticeSession, Report
+from quizzes.models import Answer, Mode, PracticeSession, Report, Status
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,29 @@ def _url(name, session, *args):
 
 
 def test_start_page_lists_topics_and_options(learner_client):
-    TopicFactory(name="Optimisation")
+    QuestionFactory(topic=TopicFactory(name="Optimisation"))
     html = learner_client.get(reverse("practice_start")).content.decode()
     assert "Optimisation" in html
     for text in ("Number of questions", "Due for review", "New questions", "Weakest", "Random"):
         assert text in html
     assert "Start session" in html
+
+
+def test_topics_without_a_published_question_are_not_offered(learner_client, learner):
+    QuestionFactory(topic=TopicFactory(name="Optimisation"))
+    empty = TopicFactory(name="Empty topic")
+    drafts = TopicFactory(name="Drafts only")
+    QuestionFactory(topic=drafts, status=Status.DRAFT)
+    html = learner_client.get(reverse("practice_start")).content.decode()
+    assert "Optimisation" in html
+    assert "Empty topic" not in html and "Drafts only" not in html
+    for topic in (empty, drafts):
+        response = learner_client.post(
+            reverse("practice_start"), {"size": 5, "mode": "new", "topics": [topic.pk]}
+        )
+        assert response.status_code == 400
+        assert "is not one of the available choices" in response.content.decode()
+    assert not PracticeSession.objects.exists()
 
 
 def test_start_creates_session_and_redirects(learner_client, learner):

@@ -9,7 +9,11 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        # gunicorn is not this shell's child: wait for it to go before removing its files.
+        for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.2; done
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,7 +37,7 @@ server="$(cat gunicorn.pid)"
 
 for _ in $(seq 60); do
     if answer="$(curl -fsS -H 'Host: prepsite.example' -H 'X-Forwarded-Proto: https' \
-                 -H 'X-Forwarded-For: 192.0.2.1' "http://127.0.0.1:$port/healthz")"; then
+                 -H 'X-Forwarded-For: 192.0.2.1' "http://127.0.0.1:$port/healthz" 2>/dev/null)"; then
         echo "/healthz: $answer"
         [ "$answer" = '{"status": "ok"}' ] && exit 0
         exit 1

@@ -179,6 +179,11 @@ AXES_SENSITIVE_PARAMETERS = [
 ]
 AXES_VERBOSE = False
 
+# Rate limits (password-reset emails, sign-ups, reports) are counted by django-ratelimit in
+# the default cache: prepsite/ratelimits.py. It is not in INSTALLED_APPS, whose system check
+# refuses the local-memory cache that development and the SQLite test run use; production
+# sets REDIS_URL, which shares the counts between workers (see the README's threat model).
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -54,6 +54,18 @@ def test_a_sign_up_that_loses_the_race_gets_the_form_back(client, learner, monke
     assert list(User.objects.values_list("username", flat=True)) == ["ada"]
 
 
+def test_a_profile_email_change_that_loses_the_race_gets_the_form_back(
+    learner_client, learner, other_learner, monkeypatch
+):
+    monkeypatch.setattr("accounts.forms._email_taken", lambda email, exclude_pk=None: False)
+    data = {"email": "GRACE@example.com", "time_zone": "UTC", "daily_goal": 10}
+    response = learner_client.post(reverse("profile"), data)
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.email == "ada@example.com"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_case_variant_sign_ups_make_one_account():

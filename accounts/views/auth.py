@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services
 from accounts.forms import (
+    EMAIL_TAKEN,
     CheckedPasswordChangeForm,
     DeleteAccountForm,
     LoginForm,
@@ -130,9 +132,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, instance=current, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your profile has been saved.")
-        return redirect("profile")
+        try:
+            services.update_profile(user=request.user, **form.cleaned_data)
+        except IntegrityError:
+            # Another account took the address (in some case) since the form checked it.
+            form.add_error("email", EMAIL_TAKEN)
+        else:
+            messages.success(request, "Your profile has been saved.")
+            return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
 
 

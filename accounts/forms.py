@@ -2,8 +2,8 @@ import datetime
 import zoneinfo
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
@@ -162,6 +162,30 @@ class ProfileForm(forms.ModelForm):
         return interview_date
 
 
+def password_is_right(request, user, password: str) -> bool:
+    """Check the learner's password as a log-in does, so that a wrong one counts as a
+    failed log-in for django-axes and a locked-out account is refused (its middleware
+    answers with the locked-out page)."""
+    checked = authenticate(request, username=user.get_username(), password=password)
+    return checked is not None and checked.pk == user.pk
+
+
+class CheckedPasswordChangeForm(PasswordChangeForm):
+    """Django's, with the old password checked as a log-in (see password_is_right)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_is_right(self.request, self.user, old_password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Password",
@@ -170,12 +194,13 @@ class DeleteAccountForm(forms.Form):
         help_text="Your current password, to confirm it is you.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_is_right(self.request, self.user, password):
             raise ValidationError("That password is not right.", code="wrong_password")
         return password

@@ -53,3 +53,21 @@ class DailyActivity(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.answers} answers"
+
+
+class LoginSession(models.Model):
+    """A session a learner is logged in with, so that deleting the account ends every one.
+
+    Sessions live in the database or in Redis (SESSION_ENGINE), and neither can be searched
+    by user; this is the index. Rows are written on log-in and removed on log-out; those of
+    sessions that simply expired are pruned at the learner's next log-in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,16 +2,19 @@
 
 import datetime
 import uuid
+from importlib import import_module
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from accounts.models import DailyActivity, Profile
+from accounts.models import DailyActivity, LoginSession, Profile
 from quizzes.models import (
     RECALLED_GRADES,
     Answer,
@@ -40,11 +43,23 @@ def get_profile(user: AbstractBaseUser) -> Profile:
         return profile
 
 
-@transaction.atomic
+class IdentityTaken(Exception):
+    """Someone else took the username or email (in some case) since the form checked it."""
+
+
 def create_learner(*, username: str, email: str, password: str, time_zone: str = "UTC"):
-    """A new learner with their profile; the form has already validated every value."""
-    user = User.objects.create_user(username=username, email=email, password=password)
-    Profile.objects.create(user=user, time_zone=time_zone)
+    """A new learner with their profile; the form has already validated every value.
+
+    The form's check that the username and email are free can race with a concurrent
+    sign-up; the database's case-insensitive unique indexes decide, and the loser gets
+    IdentityTaken.
+    """
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            Profile.objects.create(user=user, time_zone=time_zone)
+    except IntegrityError as exc:
+        raise IdentityTaken from exc
     return user
 
 
@@ -99,18 +114,55 @@ def rebuild_daily_activity(*, user: AbstractBaseUser, zone: datetime.tzinfo) -> 
     DailyActivity.objects.bulk_create(rows)
 
 
-@transaction.atomic
+def _lockout_names(user: AbstractBaseUser) -> Q:
+    # django-axes stores what lockout_username returns: the lower-cased username, or a
+    # typed email address; AccessLog keeps the name as typed. Any case of either is theirs.
+    names = Q(username__iexact=user.get_username())
+    if user.email:
+        names |= Q(username__iexact=user.email)
+    return names
+
+
 def delete_account(*, user: AbstractBaseUser) -> None:
     """Delete the learner and everything PrepSite holds about them.
 
     The database cascades from the user to the profile, practice sessions and
     their items, answers, cards, daily activity and reports. The log-in
-    records django-axes keeps name the user only by username, so they go here.
+    records django-axes keeps name the user only by username, so they go here,
+    and so does every session the learner is logged in with, on any device.
     """
-    username = user.get_username()
-    user.delete()
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username=username).delete()
+    with transaction.atomic():
+        session_keys = list(user.login_sessions.values_list("session_key", flat=True))
+        names = _lockout_names(user)
+        user.delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(names).delete()
+    # Outside the transaction: the cache session store is not rolled back with it.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in session_keys:
+        store(session_key=key).delete()
+
+
+def lift_lockout(*, user: AbstractBaseUser) -> int:
+    """End a lock-out of the learner's account from every address, as a password reset does.
+
+    The reset proves the learner owns the account's email; the failed attempts that
+    locked it may have come from anyone. Returns how many attempt records were removed.
+    """
+    deleted, _ = AccessAttempt.objects.filter(_lockout_names(user)).delete()
+    return deleted
+
+
+def record_login_session(*, user: AbstractBaseUser, session_key: str) -> None:
+    """Note the session the learner is now logged in with (see LoginSession)."""
+    expired = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    LoginSession.objects.filter(user=user, created_at__lt=expired).delete()
+    LoginSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def forget_login_session(*, session_key: str | None) -> None:
+    if session_key:
+        LoginSession.objects.filter(session_key=session_key).delete()
 
 
 def lockout_username(request, credentials: dict | None) -> str | None:

@@ -13,7 +13,7 @@ urlpatterns = [
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -23,11 +23,7 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        login_not_required(
-            auth_views.PasswordResetView.as_view(
-                email_template_name="registration/password_reset_email.txt"
-            )
-        ),
+        login_not_required(views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(
@@ -37,7 +33,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        login_not_required(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

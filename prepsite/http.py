@@ -1,5 +1,7 @@
+import ipaddress
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -24,3 +26,27 @@ def current_page(request: HttpRequest) -> str:
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return "/"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, as the outermost of our trusted proxies saw it.
+
+    Each of the TRUSTED_PROXY_COUNT proxies in front of PrepSite appends the address it was
+    connected from to X-Forwarded-For, so the client is that many entries from the right;
+    anything further left was written by the client and may be forged. With no trusted
+    proxy (the default) the header is ignored and the socket's address is the client's.
+    A header shorter than the proxy count, or not an address, is a misconfiguration: the
+    socket's address is used then too. Django-axes (AXES_CLIENT_IP_CALLABLE) and the rate
+    limits both key on this.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote

@@ -50,3 +50,30 @@ class MethodNotAllowedPageMiddleware:
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page
+
+
+class PermissionsPolicyMiddleware:
+    """Send Permissions-Policy: PrepSite uses no sensor, camera, microphone, location,
+    payment or USB device, so no page of it (nor anything injected into one) may ask."""
+
+    POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "camera",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "payment",
+            "usb",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        return response

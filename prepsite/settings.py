@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "prepsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,7 +149,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: 5 failures for one username from one address lock that pair for 15 minutes.
+# How many reverse proxies in front of PrepSite append to X-Forwarded-For (0: none, the
+# socket's address is the client's). See prepsite.http.client_ip and the README.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT cannot be negative.")
+
+# django-axes: 5 failures for one username from one address lock that pair for 15 minutes,
+# so nobody can lock a learner out from an address that is not the learner's own.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -158,8 +166,25 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 # "Ada", "ada" and ada's email address count as one account, as they log in as one.
 AXES_USERNAME_CALLABLE = "accounts.services.lockout_username"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "prepsite.http.client_ip"
+# Tries during a lock-out (even with the right password) are refused without pushing it back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Never stored in AccessAttempt.post_data: every password field of every form that counts.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+]
 AXES_VERBOSE = False
+
+# Rate limits (password-reset emails, sign-ups, reports) are counted by django-ratelimit in
+# the default cache: prepsite/ratelimits.py. It is not in INSTALLED_APPS, whose system check
+# refuses the local-memory cache that development and the SQLite test run use; production
+# sets REDIS_URL, which shares the counts between workers (see the README's threat model).
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -245,9 +270,14 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
 # Only the benchmark sets this; the floor views are never routed otherwise.
 BENCH_ROUTES = envbool("PREPSITE_BENCH_ROUTES", "0")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's default gives "django" a console handler of its own (in DEBUG) and lets it
+    # propagate to the root as well, which printed every line twice: the root prints them.
+    # "django.server" (runserver's request lines) keeps its own handler and does not propagate.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -9,7 +9,10 @@ admin.site.site_header = "PrepSite editors"
 admin.site.site_title = "PrepSite editors"
 admin.site.index_title = "Question bank"
 
+handler400 = "prepsite.views.bad_request"
+handler403 = "prepsite.views.permission_denied"
 handler404 = "prepsite.views.page_not_found"
+handler500 = "prepsite.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -3,8 +3,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -36,13 +37,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """The site's page for an error status, or for htmx a fragment it can swap in."""
+    context = {"message": message, "page_url": current_page(request)}
+    # HtmxMiddleware may not have run (an error in an earlier middleware): read the header.
+    template = "errors/fragment.html" if request.headers.get("HX-Request") else f"{status}.html"
+    return render(request, template, context, status=status)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception) -> HttpResponse:
+    """handler400: a body Django cannot read (a charset other than UTF-8, broken
+    multipart data, too many fields) or another BadRequest/SuspiciousOperation."""
+    message = (
+        "PrepSite could not read what your browser sent. Reload the page and try again; "
+        "forms must be sent as UTF-8."
+    )
+    return _error_page(request, 400, message)
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception) -> HttpResponse:
+    """handler403, for the editors' pages (the admin) as for the rest of the site."""
+    return _error_page(request, 403, "Your account may not see this page.")
+
+
 @login_not_required
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
-    message = "There is nothing here, or it belongs to someone else."
-    if getattr(request, "htmx", False):
-        context = {"message": message, "page_url": current_page(request)}
-        return render(request, "errors/fragment.html", context, status=404)
-    return render(request, "404.html", status=404)
+    return _error_page(request, 404, "There is nothing here, or it belongs to someone else.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the styled page, rendered without the request's context, since
+    whatever failed (the database, the session) may fail again while rendering it."""
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 @login_not_required

@@ -1,8 +1,9 @@
 import functools
 
 from django import forms
+from django.db.models import Exists, OuterRef
 
-from quizzes.models import Grade, Mode, Report, Topic
+from quizzes.models import Grade, Mode, Question, Report, Topic
 
 SIZES = [(5, "5"), (10, "10"), (20, "20")]
 TIMERS = [
@@ -43,9 +44,16 @@ class TopicsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def practised_topics():
+    """Topics with a published question: an empty one would start no session (or, in
+    "New questions", tell a new learner they have seen everything)."""
+    published = Question.objects.published().filter(topic=OuterRef("pk"))
+    return Topic.objects.filter(Exists(published))
+
+
 class StartSessionForm(forms.Form):
     topics = TopicsField(
-        queryset=Topic.objects.all(),
+        queryset=practised_topics(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick none to practise every topic.",

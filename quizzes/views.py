@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from prepsite import ratelimits
 from quizzes import services
 from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
 from quizzes.models import Mode, PracticeSession, SessionItem
@@ -12,9 +14,16 @@ from quizzes.presenters import card_context, summary_context
 from quizzes.selection import missed_in
 
 SESSION_TEMPLATE = "quizzes/session.html"
+# Session pages and the cards htmx swaps into them are sent with Cache-Control: no-store
+# (never_cache): after a swap, Back must load where the session is now, not the card the
+# page first showed, or the learner answers a question already graded.
 # A second tab, the back button or a double click sent an answer the session has moved past.
 MOVED_ON = (
     "That question had already been answered, maybe in another tab: here is where you are now."
+)
+REPORTS_LIMITED = (
+    "You have sent a lot of reports in the last hour. Thank you: the editors will read "
+    "them. Please wait a while before sending more."
 )
 
 
@@ -73,6 +82,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache
 def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     if session.is_finished:
@@ -81,6 +91,7 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def reveal(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     form = RevealForm(request.POST)
@@ -95,6 +106,7 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def grade(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
@@ -176,8 +188,18 @@ def review_question(request: HttpRequest, session_id, position: int) -> HttpResp
 def report_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     item = _get_item(session, position)
+    if not session.is_finished and position > session.answered:
+        # Like the review page: a question not reached yet is not shown, not even its prompt.
+        return redirect(session)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if ratelimits.over_limit(
+            request,
+            group="report",
+            key=str(request.user.pk),
+            rate=ratelimits.REPORTS_PER_LEARNER,
+        ):
+            return ratelimits.too_many_requests(request, REPORTS_LIMITED)
         services.report_question(
             user=request.user,
             question=item.question,

@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import login_in_browser, screenshot, settle
+from conftest import login_in_browser, settle
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -11,7 +11,6 @@ def test_finished_session_appears_on_dashboard_with_charts(page, learner):
     login_in_browser(page, learner)
     page.wait_for_url("**/dashboard/")
     assert page.get_by_text("Your first session starts here").is_visible()
-    screenshot(page, "dashboard-empty")
     page.get_by_role("link", name="Start session").first.click()
     page.get_by_label("Number of questions").select_option("5")
     page.get_by_role("button", name="Start session").click()
@@ -32,4 +31,3 @@ def test_finished_session_appears_on_dashboard_with_charts(page, learner):
     assert page.locator("svg.chart rect.bar").count() >= 14
     box = page.locator("svg.heatmap").bounding_box()
     assert box["width"] > 200 and box["height"] > 50
-    screenshot(page, "dashboard")

@@ -1,13 +1,16 @@
 import datetime
 import json
+from importlib import import_module
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import DailyActivity, Profile
+from accounts.models import DailyActivity, LoginSession, Profile
 from accounts.services import delete_account, export_user_data, get_profile
 from accounts.tests.factories import PASSWORD
 from quizzes.models import Answer, Card, Grade, Mode, PracticeSession, Report, SessionItem
@@ -256,6 +259,57 @@ class TestDeleteView:
 
     def test_other_methods_are_refused(self, learner_client):
         assert learner_client.put(reverse("delete_account")).status_code == 405
+
+    def test_removes_the_lockout_records_of_any_case(self, client, learner, other_learner):
+        learner.username = "Ada"
+        learner.save()
+        for typed in ("ADA", "Ada@Example.com", "grace"):
+            client.post(reverse("login"), {"username": typed, "password": "guess"})
+        # django-axes stores the lower-cased username, AccessLog what was typed.
+        assert AccessAttempt.objects.filter(username="ada").exists()
+        client.force_login(learner)
+        assert client.post(reverse("delete_account"), {"password": PASSWORD}).status_code == 302
+        assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["grace"]
+        assert not AccessLog.objects.filter(username__iexact="ada").exists()
+
+    def test_ends_the_sessions_on_every_device(self, client, learner, other_learner):
+        phone, laptop, grace = Client(), Client(), Client()
+        phone.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+        laptop.force_login(learner)
+        grace.force_login(other_learner)
+        client.force_login(learner)
+        assert phone.get(reverse("dashboard")).status_code == 200
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        keys = [c.session.session_key for c in (phone, laptop, client)]
+        assert all(store().exists(key) for key in keys)
+
+        client.post(reverse("delete_account"), {"password": PASSWORD})
+
+        assert not any(store().exists(key) for key in keys)
+        assert phone.get(reverse("dashboard")).status_code == 302
+        assert laptop.get(reverse("dashboard")).status_code == 302
+        assert grace.get(reverse("dashboard")).status_code == 200
+        assert store().exists(grace.session.session_key)
+        assert not LoginSession.objects.filter(user_id=learner.pk).exists()
+
+    def test_logging_out_forgets_the_session(self, client, learner):
+        client.force_login(learner)
+        assert LoginSession.objects.filter(user=learner).count() == 1
+        client.post(reverse("logout"))
+        assert not LoginSession.objects.exists()
+
+    def test_a_changed_password_keeps_the_new_session_key_known(self, client, learner):
+        client.force_login(learner)
+        new = "a brand new passphrase"
+        client.post(
+            reverse("password_change"),
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        )
+        key = client.session.session_key
+        assert LoginSession.objects.filter(user=learner, session_key=key).exists()
+        client.post(reverse("delete_account"), {"password": new})
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        assert not store().exists(key)
 
     def test_deleted_learner_cannot_log_in_again(self, client, learner):
         client.force_login(learner)

@@ -213,17 +213,17 @@ class TestProfileForm:
 
 
 class TestDeleteAccountForm:
-    def test_right_password(self, learner):
-        form = DeleteAccountForm({"password": PASSWORD}, user=learner)
+    def test_right_password(self, rf, learner):
+        form = DeleteAccountForm({"password": PASSWORD}, user=learner, request=rf.post("/"))
         assert form.is_valid()
         assert form.fields["password"].label == "Password"
 
-    def test_wrong_password(self, learner):
-        form = DeleteAccountForm({"password": "guess"}, user=learner)
+    def test_wrong_password(self, rf, learner):
+        form = DeleteAccountForm({"password": "guess"}, user=learner, request=rf.post("/"))
         assert not form.is_valid()
         assert form.errors["password"] == ["That password is not right."]
 
-    def test_missing_password(self, learner):
-        form = DeleteAccountForm({}, user=learner)
+    def test_missing_password(self, rf, learner):
+        form = DeleteAccountForm({}, user=learner, request=rf.post("/"))
         assert not form.is_valid()
         assert form.errors["password"] == ["This field is required."]

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import charts
@@ -66,6 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache
 def session_history_csv(request: HttpRequest) -> HttpResponse:
     zone = get_profile(request.user).zone
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -237,8 +237,6 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
         # The header is one row (44 px targets and padding), not two.
         header = phone.locator(".site-header").bounding_box()["height"]
         assert header < 70, f"{name}: the header is {header} px tall"
-        if name == "question":
-            _phone_screenshot(phone, "practice-phone")
         if name == "revealed":
             buttons = phone.locator(".grades button")
             assert buttons.count() == 4
@@ -248,9 +246,6 @@ def test_phone_pages_do_not_scroll_sideways_and_grades_are_easy_to_tap(phone, le
                 assert box["width"] >= 44
             # No keyboard on a phone, so no keyboard hints.
             assert not phone.locator(".shortcuts").is_visible()
-            phone.emulate_media(color_scheme="dark")
-            _phone_screenshot(phone, "practice-revealed-phone-dark")
-            phone.emulate_media(color_scheme="light")
         visited.append(name)
 
     _tour(phone, learner, bank, check)

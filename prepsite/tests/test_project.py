@@ -164,6 +164,30 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_each_log_line_is_printed_once(debug):
+    env = {**os.environ, "DEBUG": debug, "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "localhost"}
+    code = "import logging; logging.getLogger('django.request').warning('once-marker')"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout + result.stderr).count("once-marker") == 1
+
+
+def test_trusted_proxy_count_must_be_a_whole_number_from_zero():
+    for bad in ("-1", "two"):
+        env = {**os.environ, "TRUSTED_PROXY_COUNT": bad}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True
+        )
+        assert result.returncode != 0
+        assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
 def test_not_found_page_and_htmx_fragment(learner_client):
     page = learner_client.get("/practice/00000000-0000-0000-0000-000000000000/")
     assert page.status_code == 404

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import login_in_browser, screenshot, settle
+from conftest import login_in_browser, settle
 from quizzes.models import Answer
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -55,8 +55,6 @@ def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank
         page.get_by_role("heading", name="Reference answer").wait_for()
         settle(page)
         assert page.get_by_text(f"My answer to question {number}").is_visible()
-        if number == 1:
-            screenshot(page, "practice-revealed")
         if number == 4:
             page.evaluate("document.activeElement.blur()")
             page.keyboard.press("2")  # Hard, from the keyboard
@@ -69,7 +67,6 @@ def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank
                 assert page.evaluate("window.__noReload === true")
     page.get_by_role("heading", name="Session complete").wait_for()
     assert page.get_by_text("Score: 80%").is_visible()
-    screenshot(page, "summary")
     assert list(Answer.objects.order_by("answered_at").values_list("grade", flat=True)) == [
         3,
         1,
@@ -92,7 +89,6 @@ def test_math_and_code_render_in_the_browser(page, learner, bank):
         page.get_by_role("button", name="Good").click()
         page.get_by_role("heading", name="Reference answer").wait_for(state="detached")
         settle(page)
-    screenshot(page, "practice-card")
     page.get_by_role("button", name="Show answer").click()
     page.locator(".katex").first.wait_for()
     assert page.locator(".katex-display").count() == 1
@@ -174,3 +170,28 @@ def test_broken_math_shows_its_source(page, learner):
     formula = page.locator(".prompt .math")
     assert formula.get_attribute("data-rendered") == "error"
     assert formula.inner_text() == "\\frac{a}{"
+
+
+def test_back_after_an_htmx_grade_shows_the_current_question_with_its_typed_answer(
+    page, learner, bank
+):
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    settle(page)
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Good").click()
+    page.get_by_role("heading", name="Question 2 of 5").wait_for()
+    settle(page)
+    page.get_by_label("Your answer").fill("Typed before leaving")
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url("**/dashboard/")
+    page.go_back()
+    page.get_by_role("heading", name="Question 2 of 5").wait_for()
+    settle(page)
+    assert page.get_by_label("Your answer").input_value() == "Typed before leaving"
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    assert page.get_by_text("Typed before leaving").is_visible()
+    assert "already been answered" not in page.content()

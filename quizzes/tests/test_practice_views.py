@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes import services
-from quizzes.models import Answer, Mode, PracticeSession, Report
+from quizzes.models import Answer, Mode, PracticeSession, Report, Status
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,29 @@ def _url(name, session, *args):
 
 
 def test_start_page_lists_topics_and_options(learner_client):
-    TopicFactory(name="Optimisation")
+    QuestionFactory(topic=TopicFactory(name="Optimisation"))
     html = learner_client.get(reverse("practice_start")).content.decode()
     assert "Optimisation" in html
     for text in ("Number of questions", "Due for review", "New questions", "Weakest", "Random"):
         assert text in html
     assert "Start session" in html
+
+
+def test_topics_without_a_published_question_are_not_offered(learner_client, learner):
+    QuestionFactory(topic=TopicFactory(name="Optimisation"))
+    empty = TopicFactory(name="Empty topic")
+    drafts = TopicFactory(name="Drafts only")
+    QuestionFactory(topic=drafts, status=Status.DRAFT)
+    html = learner_client.get(reverse("practice_start")).content.decode()
+    assert "Optimisation" in html
+    assert "Empty topic" not in html and "Drafts only" not in html
+    for topic in (empty, drafts):
+        response = learner_client.post(
+            reverse("practice_start"), {"size": 5, "mode": "new", "topics": [topic.pk]}
+        )
+        assert response.status_code == 400
+        assert "is not one of the available choices" in response.content.decode()
+    assert not PracticeSession.objects.exists()
 
 
 def test_start_creates_session_and_redirects(learner_client, learner):
@@ -250,6 +267,50 @@ def test_report_a_problem(learner_client, learner, session):
     assert response.status_code == 302
     report = Report.objects.get()
     assert report.user == learner and report.question == session.items.get(position=0).question
+
+
+def test_the_report_page_of_a_question_not_reached_yet_redirects_like_review(
+    learner_client, session
+):
+    unreached = session.items.get(position=1).question
+    for view in ("practice_report", "practice_review_question"):
+        response = learner_client.get(_url(view, session, 1))
+        assert response.status_code == 302
+        assert response["Location"] == session.get_absolute_url()
+    posted = learner_client.post(_url("practice_report", session, 2), {"reason": "wrong"})
+    assert posted["Location"] == session.get_absolute_url()
+    assert not Report.objects.exists()
+    assert (
+        unreached.prompt
+        not in learner_client.get(_url("practice_report", session, 1)).content.decode()
+    )
+
+
+def test_a_finished_session_can_report_any_of_its_questions(learner_client, session):
+    for position in range(3):
+        learner_client.post(_url("practice_grade", session), {"position": position, "grade": 3})
+    assert learner_client.get(_url("practice_report", session, 2)).status_code == 200
+
+
+def test_reports_are_limited_per_learner_per_hour(learner_client, learner, session, other_learner):
+    url = _url("practice_report", session, 0)
+    for _ in range(10):
+        assert learner_client.post(url, {"reason": "wrong"}).status_code == 302
+    refused = learner_client.post(url, {"reason": "wrong"})
+    assert refused.status_code == 429
+    assert "sent a lot of reports in the last hour" in refused.content.decode()
+    assert refused.content.decode().count("<h1") == 1
+    fragment = learner_client.post(url, {"reason": "wrong"}, **HTMX)
+    assert fragment.status_code == 429
+    assert "<html" not in fragment.content.decode()
+    assert Report.objects.filter(user=learner).count() == 10
+    # Another learner's limit is their own.
+    learner_client.force_login(other_learner)
+    other = services.start_session(user=other_learner, mode=Mode.NEW, size=1).session
+    assert (
+        learner_client.post(_url("practice_report", other, 0), {"reason": "wrong"}).status_code
+        == 302
+    )
 
 
 def test_practice_missed_starts_session_of_again_questions(learner_client, session, learner):

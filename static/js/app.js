@@ -143,6 +143,15 @@
     restoreDrafts(root);
   }
 
+  // A page restored from the back-forward cache shows the cards it had when it was left;
+  // a session may have moved on since (another tab). Pages marked data-reload-on-back load
+  // again (their drafts come back from sessionStorage); the server sends them no-store.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.querySelector("[data-reload-on-back]")) {
+      window.location.reload();
+    }
+  });
+
   // htmx:load fires for the first page and for every piece of swapped-in content.
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    # Revision history of topics, questions and key points (README: Editors).
+    "reversion",
     "prepsite",
     "quizzes",
     "accounts",

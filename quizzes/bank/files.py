@@ -89,7 +89,8 @@ def read(source: Source, errors: Errors) -> Document | None:
         errors.add(name, f"cannot be read: {exc.strerror or exc}.")
         return None
     if len(content) > MAX_FILE_BYTES:
-        errors.add(name, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        megabytes = f"{MAX_FILE_BYTES / 2**20:g} MB"
+        errors.add(name, f"the file is larger than {MAX_FILE_BYTES:,} bytes ({megabytes}).")
         return None
     if isinstance(content, bytes):
         try:

@@ -44,6 +44,18 @@ questions: *i
 """
 
 
+ORDER_RANGE = "field 'order' must be a whole number from 0 to 2147483647"
+
+
+def _questions(count: int) -> str:
+    return (
+        HEADER
+        + TOPICS
+        + "questions:\n"
+        + "".join(QUESTION.format(key=f"q{i}") for i in range(count))
+    )
+
+
 def _file(tmp_path: Path, text: str, name: str = "bank.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -217,15 +229,13 @@ def test_wrong_types_are_refused_not_crashed_on(tmp_path):
 
 def test_a_file_over_the_size_cap_is_refused_unread(tmp_path, monkeypatch):
     monkeypatch.setattr("quizzes.bank.files.MAX_FILE_BYTES", 1024)
-    text = (
-        HEADER + TOPICS + "questions:\n" + "".join(QUESTION.format(key=f"q{i}") for i in range(20))
-    )
-    assert _problems(_file(tmp_path, text)) == ["bank.yaml: the file is larger than 0 MB."]
+    problems = _problems(_file(tmp_path, _questions(20)))
+    assert problems == ["bank.yaml: the file is larger than 1,024 bytes (0.000976562 MB)."]
 
 
 def test_the_real_size_cap_is_five_megabytes(tmp_path):
     path = _file(tmp_path, HEADER + "# " + "x" * (5 * 1024 * 1024) + "\n")
-    assert _problems(path) == ["bank.yaml: the file is larger than 5 MB."]
+    assert _problems(path) == ["bank.yaml: the file is larger than 5,242,880 bytes (5 MB)."]
 
 
 def test_more_questions_than_the_cap_are_refused(tmp_path, monkeypatch):

@@ -608,7 +608,8 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
                 content, filename = upload.read().decode("utf-8"), upload.name
         if summary is not None:
             self.message_user(request, f"{summary}.", messages.SUCCESS)
-            if not summary.kept:
+            if not summary.kept or overwriting:
+                # After the overwrite step the rest were kept on purpose: done.
                 return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))
             # Edited questions were kept: show each one's diff and offer to overwrite.
             overwrite_form = OverwriteForm(

@@ -29,7 +29,14 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from quizzes.bank import MAX_FILE_BYTES, export_bank, load_bank
+from quizzes.bank import (
+    MAX_FILE_BYTES,
+    export_bank,
+    file_format,
+    kept_bank,
+    load_bank,
+    serialise,
+)
 from quizzes.models import (
     MAX_KEY_POINTS,
     MAX_TEXT_LENGTH,
@@ -247,8 +254,8 @@ class BankImportForm(forms.Form):
 
 
 class OverwriteForm(forms.Form):
-    """The second step of an import: the same file again, and the edited questions
-    the editor chose to replace with the file's version."""
+    """The second step of an import: the file's version of the questions it kept, and
+    the ones the editor chose to replace with it."""
 
     filename = forms.CharField(max_length=255)
     content = forms.CharField(max_length=MAX_UPLOAD_BYTES, strip=False)
@@ -604,8 +611,10 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
             upload = form.cleaned_data["file"]
             summary, problems = self._import(request, upload, upload.name, overwrite=())
             if summary is not None and summary.kept:
-                upload.seek(0)
-                content, filename = upload.read().decode("utf-8"), upload.name
+                # Only the kept records travel in the form, not the whole upload: they are
+                # few, and a request body stays far below DATA_UPLOAD_MAX_MEMORY_SIZE.
+                filename = upload.name
+                content = serialise(kept_bank(summary.kept), file_format(filename))
         if summary is not None:
             self.message_user(request, f"{summary}.", messages.SUCCESS)
             if not summary.kept or overwriting:

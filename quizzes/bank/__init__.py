@@ -8,9 +8,9 @@ them are good does it write, in one transaction. A bad file therefore changes no
 and loading the same bank twice is a no-op.
 """
 
-from quizzes.bank.export import bank_data, export_bank
-from quizzes.bank.files import MAX_FILE_BYTES, SUFFIXES
-from quizzes.bank.load import Kept, Summary, load_bank, sync_key_points
+from quizzes.bank.export import bank_data, export_bank, serialise
+from quizzes.bank.files import MAX_FILE_BYTES, SUFFIXES, file_format
+from quizzes.bank.load import Kept, Summary, kept_bank, load_bank, sync_key_points
 from quizzes.bank.records import MAX_QUESTIONS, content_hash
 
 __all__ = [
@@ -22,6 +22,9 @@ __all__ = [
     "bank_data",
     "content_hash",
     "export_bank",
+    "file_format",
+    "kept_bank",
     "load_bank",
+    "serialise",
     "sync_key_points",
 ]

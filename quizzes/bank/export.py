@@ -60,7 +60,7 @@ def _export_text(text: str) -> str:
     return normalise(text) + "\n"
 
 
-def _serialise(data: dict, fmt: str) -> str:
+def serialise(data: dict, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "yaml":
@@ -80,7 +80,7 @@ def export_bank(path_or_stream: str | Path | IO[str], fmt: str | None = None) ->
         if fmt is None:
             raise ValueError(f"{path_or_stream}: use a .yaml, .yml or .json file.")
     data = bank_data()
-    text = _serialise(data, fmt)
+    text = serialise(data, fmt)
     if hasattr(path_or_stream, "write"):
         path_or_stream.write(text)
     else:

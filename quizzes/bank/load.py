@@ -19,6 +19,8 @@ from django.utils import timezone
 from quizzes.bank.errors import Errors
 from quizzes.bank.files import Source, expand, read
 from quizzes.bank.records import (
+    FORMAT,
+    VERSION,
     QuestionRecord,
     TopicRecord,
     content_hash,
@@ -44,6 +46,7 @@ class Kept:
     kind: str  # "question" or "topic"
     key: str  # the question's key or the topic's slug
     diff: str  # unified diff, database then file
+    record: dict  # the file's record, to load again with overwrite
 
     @property
     def label(self) -> str:
@@ -76,6 +79,17 @@ class Summary:
         if self.kept:
             text += f"; kept: {EDITED}: {', '.join(kept.label for kept in self.kept)}"
         return text
+
+
+def kept_bank(kept: list[Kept]) -> dict:
+    """A bank file of just the kept topics and questions, as the files had them: what an
+    editor's "overwrite these" loads again (the rest of the file is already loaded)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "topics": [item.record for item in kept if item.kind == "topic"],
+        "questions": [item.record for item in kept if item.kind == "question"],
+    }
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -155,7 +169,9 @@ def _write_topics(topics: dict[str, TopicRecord], summary: Summary, overwrite, c
         current = topic_content(topic)
         decision = _decide(current, topic.imported_hash, wanted, record.slug, overwrite)
         if decision == "keep":
-            summary.kept.append(Kept("topic", record.slug, content_diff(current, wanted)))
+            summary.kept.append(
+                Kept("topic", record.slug, content_diff(current, wanted), record.as_file_record())
+            )
             continue
         if decision == "same" and topic.imported_hash == content_hash(wanted):
             continue
@@ -231,7 +247,14 @@ def _write_questions(
             )
             decision = _decide(current, question.imported_hash, wanted, record.key, overwrite)
             if decision == "keep":
-                summary.kept.append(Kept("question", record.key, content_diff(current, wanted)))
+                summary.kept.append(
+                    Kept(
+                        "question",
+                        record.key,
+                        content_diff(current, wanted),
+                        record.as_file_record(),
+                    )
+                )
             elif decision == "same":
                 summary.unchanged += 1
                 if question.imported_hash != wanted_hash:

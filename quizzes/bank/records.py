@@ -66,6 +66,9 @@ class TopicRecord:
     def content(self) -> dict:
         return {"name": self.name, "description": self.description, "order": self.order}
 
+    def as_file_record(self) -> dict:
+        return {"slug": self.slug, **self.content()}
+
 
 @dataclass
 class QuestionRecord:
@@ -95,6 +98,9 @@ class QuestionRecord:
             "answer": self.answer,
             "key_points": list(self.key_points),
         }
+
+    def as_file_record(self) -> dict:
+        return {"key": self.key, **self.content(), "tags": list(self.tags)}
 
 
 def normalise(text: str) -> str:

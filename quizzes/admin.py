@@ -259,7 +259,7 @@ class OverwriteForm(forms.Form):
 
     filename = forms.CharField(max_length=255)
     content = forms.CharField(max_length=MAX_UPLOAD_BYTES, strip=False)
-    overwrite = forms.MultipleChoiceField(choices=[], required=True)
+    overwrite = forms.MultipleChoiceField(choices=[], required=False)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -598,6 +598,9 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
         summary = None
         if overwrite_form is not None and overwrite_form.is_valid():
             data = overwrite_form.cleaned_data
+            if not data["overwrite"]:
+                self.message_user(request, "Nothing overwritten: the edits were kept.")
+                return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))
             source = ContentFile(data["content"].encode(), name=data["filename"])
             summary, problems = self._import(
                 request, source, data["filename"], overwrite=data["overwrite"]

@@ -304,3 +304,18 @@ def test_admin_overwrite_step_with_a_broken_file_shows_the_problems(editor_clien
     assert response.status_code == 400
     assert "YAML anchors (&amp;x) are not allowed" in response.text
     assert not Question.objects.exists()
+
+
+def test_admin_overwrite_step_with_nothing_ticked_keeps_everything(tmp_path, editor_client):
+    _load(_write(tmp_path, _bank(_record("conv"))))
+    _edit_in_admin(editor_client, Question.objects.get(), answer="Edited.")
+    content = yaml.safe_dump(_bank(_record("conv")))
+
+    response = editor_client.post(
+        reverse("admin:quizzes_question_import"),
+        {"filename": "bank.yaml", "content": content},
+        follow=True,
+    )
+
+    assert "Nothing overwritten: the edits were kept." in response.text
+    assert Question.objects.get().answer == "Edited."

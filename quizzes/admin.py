@@ -124,10 +124,13 @@ class HistoryMixin:
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(self.model, object_id)
+        ids = [request.GET.get("from", ""), request.GET.get("to", "")]
+        # Ids a database column can hold: "²" or 20 digits would be a 500, not a 404.
+        if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in ids):
+            raise Http404("No such pair of versions of this object.")
         try:
-            older = versions.select_related("revision__user").get(pk=int(request.GET["from"]))
-            newer = versions.select_related("revision__user").get(pk=int(request.GET["to"]))
-        except (KeyError, ValueError, Version.DoesNotExist):
+            older, newer = (versions.select_related("revision__user").get(pk=pk) for pk in ids)
+        except Version.DoesNotExist:
             raise Http404("No such pair of versions of this object.") from None
         diff = list(
             difflib.unified_diff(

@@ -90,7 +90,8 @@ def test_the_diff_refuses_versions_of_another_object(editor_client, question):
     url = reverse("admin:quizzes_question_compare", args=[other.pk])
     version = Version.objects.get_for_object(question).first()
     assert editor_client.get(url, {"from": version.pk, "to": version.pk}).status_code == 404
-    assert editor_client.get(url, {"from": "x"}).status_code == 404
+    for bad in ["x", "²", "9" * 30, ""]:
+        assert editor_client.get(url, {"from": bad, "to": version.pk}).status_code == 404
 
 
 def test_revert_restores_the_text_and_the_key_points_with_their_ids(editor_client, question):

@@ -104,6 +104,10 @@ def test_an_admin_edit_survives_two_loads_and_is_listed(tmp_path, editor_client)
         assert "Questions: 0 new, 0 updated, 1 unchanged; topics: 0 new; " in output
         assert "kept: edited in the admin: conv" in output
         assert "--overwrite conv replaces it" in output
+    # With -v 2, the command shows what the file would change.
+    detailed = _load(path, "-v", "2").splitlines()
+    assert "-prompt: What is a convolution, really?" in detailed
+    assert "+prompt: What is a convolution?" in detailed
 
 
 def test_an_untouched_question_is_updated_from_the_file(tmp_path):

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             default=[],
             metavar="KEY",
             help="Question keys (or topic slugs) to replace from the files even though an "
-            "editor changed them since the last load.",
+            "editor changed them since the last load. Give the paths before this option.",
         )
 
     def handle(self, *args, paths, overwrite, verbosity, **options):

@@ -254,9 +254,11 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                 "timer_seconds": session.timer_seconds,
                 "started_at": _iso(session.started_at),
                 "finished_at": _iso(session.finished_at),
+                "abandoned_at": _iso(session.abandoned_at),
                 "answered": session.answered,
                 "recalled": session.recalled,
-                "score": session.score_percent,
+                # An abandoned session is never scored.
+                "score": None if session.is_abandoned else session.score_percent,
                 "items": [
                     {
                         "position": item.position,

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    # Revision history of topics, questions and key points (README: Editors).
+    "reversion",
     "prepsite",
     "quizzes",
     "accounts",

@@ -1,30 +1,59 @@
 """
 The editors' admin: topics, questions with their key points, statistics and
-learners' reports, and import/export of the bank (quizzes/bank.py).
+learners' reports, and import/export of the bank (quizzes/bank/).
 
 Practice sessions, answers and cards are learners' private data and are not
 registered here. Every change made through the admin, including bulk actions
-and imports, is written to Django's admin log, shown by each question's History.
+and imports, is a django-reversion revision: each topic's and question's History
+lists who changed what and when, compares two versions and reverts to one.
 """
 
+import difflib
+
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db.models import Avg, CharField, Count, F, FloatField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.forms.widgets import Script
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from quizzes.bank import export_bank, load_bank
-from quizzes.models import RECALLED_GRADES, KeyPoint, Question, Report, Status, Topic
+from quizzes.bank import (
+    MAX_FILE_BYTES,
+    export_bank,
+    file_format,
+    kept_bank,
+    load_bank,
+    serialise,
+)
+from quizzes.models import (
+    MAX_KEY_POINTS,
+    MAX_TEXT_LENGTH,
+    RECALLED_GRADES,
+    Answer,
+    Card,
+    KeyPoint,
+    Question,
+    Report,
+    SessionItem,
+    Status,
+    Topic,
+)
+from quizzes.rendering import render_markdown
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+HISTORY_TEMPLATE = "admin/quizzes/object_history.html"
 
 
 def _log(request: HttpRequest, queryset, action_flag: int, message: str) -> None:
@@ -35,8 +64,93 @@ def _log(request: HttpRequest, queryset, action_flag: int, message: str) -> None
 # Topics ---------------------------------------------------------------------
 
 
+class HistoryMixin:
+    """History with a diff between any version and the one before it (reversion has
+    the list and the revert; the comparison is ours)."""
+
+    object_history_template = HISTORY_TEMPLATE
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(
+            Version.objects.get_for_object_reference(self.model, object_id)
+            .select_related("revision__user")
+            .order_by("-pk")
+        )
+        info = self.opts.app_label, self.opts.model_name
+        action_list = []
+        for newer, older in zip(versions, [*versions[1:], None], strict=True):
+            compare = None
+            if older is not None:
+                compare = reverse(f"admin:{info[0]}_{info[1]}_compare", args=[object_id])
+                compare += f"?from={older.pk}&to={newer.pk}"
+            action_list.append(
+                {
+                    "revision": newer.revision,
+                    "url": reverse(
+                        f"admin:{info[0]}_{info[1]}_revision", args=[object_id, newer.pk]
+                    ),
+                    "compare_url": compare,
+                }
+            )
+        context = {"action_list": action_list, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def version_lines(self, version: Version) -> list[str]:
+        """One version as lines of `field: value`, for the diff."""
+        lines = []
+        for name, value in version.field_dict.items():
+            if name in ("id", "imported_hash", "created_at", "updated_at"):
+                continue
+            text = "" if value is None else str(value)
+            if "\n" in text:
+                lines.append(f"{name}: |")
+                lines.extend(f"  {line}" for line in text.splitlines())
+            else:
+                lines.append(f"{name}: {text}")
+        return lines
+
+    def compare_view(self, request: HttpRequest, object_id) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object_reference(self.model, object_id)
+        ids = [request.GET.get("from", ""), request.GET.get("to", "")]
+        # Ids a database column can hold: "²" or 20 digits would be a 500, not a 404.
+        if not all(value.isascii() and value.isdigit() and len(value) < 19 for value in ids):
+            raise Http404("No such pair of versions of this object.")
+        try:
+            older, newer = (versions.select_related("revision__user").get(pk=pk) for pk in ids)
+        except Version.DoesNotExist:
+            raise Http404("No such pair of versions of this object.") from None
+        diff = list(
+            difflib.unified_diff(
+                self.version_lines(older), self.version_lines(newer), lineterm="", n=2
+            )
+        )[2:]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Changes to {newer.object_repr}",
+            "object_id": object_id,
+            "older": older,
+            "newer": newer,
+            "diff": [(line[:1], line[1:]) for line in diff],
+        }
+        return TemplateResponse(request, "admin/quizzes/compare.html", context)
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryMixin, VersionAdmin):
     list_display = ["name", "slug", "order", "question_count"]
     list_editable = ["order"]
     list_display_links = ["name"]
@@ -55,12 +169,14 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class KeyPointInline(admin.TabularInline):
+    # Edits change rows in place (the formset posts each row's id), so learners'
+    # ticks, stored as key point ids, still resolve after a rewording.
     model = KeyPoint
     fields = ["order", "text"]
     formfield_overrides = {CharField: {"widget": forms.TextInput(attrs={"size": 100})}}
     extra = 3
     min_num = 1
-    max_num = 10
+    max_num = MAX_KEY_POINTS
     validate_min = True
     validate_max = True
     verbose_name = "key point"
@@ -140,9 +256,56 @@ class BankImportForm(forms.Form):
         return upload
 
 
+class OverwriteForm(forms.Form):
+    """The second step of an import: the file's version of the questions it kept, and
+    the ones the editor chose to replace with it."""
+
+    filename = forms.CharField(max_length=255)
+    content = forms.CharField(max_length=MAX_UPLOAD_BYTES, strip=False)
+    overwrite = forms.MultipleChoiceField(choices=[], required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices are whatever keys were offered; the loader refuses unknown ones.
+        keys = self.data.getlist("overwrite") if self.is_bound else choices
+        self.fields["overwrite"].choices = [(key, key) for key in keys]
+
+    def clean_filename(self):
+        name = self.cleaned_data["filename"]
+        if not name.lower().endswith((".yaml", ".yml", ".json")):
+            raise ValidationError("Upload a .yaml, .yml or .json file.")
+        return name
+
+
+class PreviewForm(forms.Form):
+    """The unsaved prompt and answer of the change form, to preview them."""
+
+    prompt = forms.CharField(max_length=MAX_TEXT_LENGTH, strip=False)
+    answer = forms.CharField(max_length=MAX_TEXT_LENGTH, strip=False)
+
+
+def history_summary(question_ids) -> list[str]:
+    """Why questions cannot be deleted: the learners' history that points at them."""
+    counts = [
+        (Answer.objects.filter(question__in=question_ids).count(), "graded answer"),
+        (Card.objects.filter(question__in=question_ids).count(), "scheduling card"),
+        (SessionItem.objects.filter(question__in=question_ids).count(), "practice session place"),
+    ]
+    found = [f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in counts if count]
+    if not found:
+        return []
+    return [
+        f"Learners' history: {', '.join(found)}. A question learners have practised is never "
+        "deleted, so their scores and summaries stay as they were: set its status to "
+        "Retired instead (it leaves new sessions; history keeps it)."
+    ]
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(HistoryMixin, VersionAdmin):
     change_list_template = "admin/quizzes/question/change_list.html"
+    change_form_template = "admin/quizzes/question/change_form.html"
+    delete_confirmation_template = "admin/quizzes/question/delete_confirmation.html"
     list_display = [
         "key",
         "__str__",
@@ -161,7 +324,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "updated_by"]
     search_fields = ["key", "prompt", "answer", "tags"]
     search_help_text = "Searches key, prompt, answer and tags."
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "retire"]
     inlines = [KeyPointInline, OpenReportInline]
     readonly_fields = [
         "prompt_preview",
@@ -182,8 +345,8 @@ class QuestionAdmin(admin.ModelAdmin):
             "Preview",
             {
                 "fields": ["prompt_preview", "answer_preview"],
-                "description": "As learners see the saved question: save and continue "
-                "editing to see your changes.",
+                "description": "As learners see the saved question. To see your changes "
+                "before saving them, use Preview unsaved changes below.",
             },
         ),
         (
@@ -201,7 +364,7 @@ class QuestionAdmin(admin.ModelAdmin):
             {
                 "fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
                 "description": "Every change is recorded: History (top right) shows who "
-                "changed what, and when.",
+                "changed what and when, compares versions and reverts to one.",
             },
         ),
     ]
@@ -228,6 +391,27 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Not a list of every answer (learners' private data), but why, and what to do.
+            protected = history_summary([obj.pk for obj in objs])
+        return deleted, model_count, perms_needed, protected
+
+    def version_lines(self, version: Version) -> list[str]:
+        lines = super().version_lines(version)
+        # The key points saved in the same revision (Question follows key_points).
+        points = sorted(
+            (
+                (point.field_dict["order"], point.field_dict["id"], point.field_dict["text"])
+                for point in version.revision.version_set.get_for_model(KeyPoint)
+                if str(point.field_dict["question_id"]) == version.object_id
+            ),
+        )
+        lines.append("key points:")
+        lines.extend(f"  - {text}" for _, _, text in points)
+        return lines
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Report:
@@ -295,6 +479,10 @@ class QuestionAdmin(admin.ModelAdmin):
         changed = Question.objects.filter(pk__in=ids)
         changed.update(status=status, updated_at=timezone.now(), updated_by=request.user)
         _log(request, changed, CHANGE, f"{verb.capitalize()} (bulk action).")
+        # An update() sends no signals: each question joins the action's revision itself.
+        for question in changed:
+            reversion.add_to_revision(question)
+        reversion.set_comment(f"{verb.capitalize()} (bulk action).")
         unchanged = queryset.count() - len(ids)
         message = f"{verb.capitalize()} {len(ids)} question{'' if len(ids) == 1 else 's'}."
         if unchanged:
@@ -311,6 +499,12 @@ class QuestionAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT, "unpublished")
 
+    @admin.action(
+        description="Retire selected questions (kept for history)", permissions=["change"]
+    )
+    def retire(self, request, queryset):
+        self._set_status(request, queryset, Status.RETIRED, "retired")
+
     # Import and export ----------------------------------------------------
 
     def get_urls(self):
@@ -325,6 +519,11 @@ class QuestionAdmin(admin.ModelAdmin):
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
+            ),
+            path(
+                "preview/",
+                self.admin_site.admin_view(require_POST(self.preview_view)),
+                name="{}_{}_preview".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -342,7 +541,11 @@ class QuestionAdmin(admin.ModelAdmin):
             "has_import_permission": self.has_import_permission(request),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, extra_context)
+        if request.method == "POST":
+            # Bulk actions: VersionAdmin wraps them in a revision.
+            return super().changelist_view(request, extra_context)
+        # Reading the list writes nothing: no revision block (and its savepoint).
+        return admin.ModelAdmin.changelist_view(self, request, extra_context)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
@@ -355,34 +558,103 @@ class QuestionAdmin(admin.ModelAdmin):
         export_bank(response, "yaml")
         return response
 
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The change form's unsaved prompt, answer and key points, rendered as learners
+        will see them (the form's "Preview unsaved changes" button posts here)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        form = PreviewForm(request.POST)
+        key_points = [
+            value.strip()
+            for name, value in sorted(request.POST.items())
+            if name.startswith("key_points-")
+            and name.endswith("-text")
+            and value.strip()
+            and not request.POST.get(name.removesuffix("-text") + "-DELETE")
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Preview of unsaved changes",
+            "form": form,
+            "media": self.media,
+            "key_points": key_points,
+        }
+        if form.is_valid():
+            context["prompt_html"] = render_markdown(form.cleaned_data["prompt"])
+            context["answer_html"] = render_markdown(form.cleaned_data["answer"])
+        status = 200 if form.is_valid() else 400
+        return TemplateResponse(
+            request, "admin/quizzes/question/preview.html", context, status=status
+        )
+
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
-        form = BankImportForm(request.POST or None, request.FILES or None)
+        overwriting = request.method == "POST" and "content" in request.POST
+        form = BankImportForm(
+            None if overwriting else (request.POST or None),
+            None if overwriting else (request.FILES or None),
+        )
+        overwrite_form = OverwriteForm(request.POST) if overwriting else None
         problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                summary = load_bank([upload], user=request.user)
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
-                note = f"Imported from {upload.name}."
-                _log(request, Question.objects.filter(key__in=summary.created_keys), ADDITION, note)
-                _log(request, Question.objects.filter(key__in=summary.updated_keys), CHANGE, note)
-                self.message_user(request, f"{summary}.", messages.SUCCESS)
+        summary = None
+        if overwrite_form is not None and overwrite_form.is_valid():
+            data = overwrite_form.cleaned_data
+            if not data["overwrite"]:
+                self.message_user(request, "Nothing overwritten: the edits were kept.")
                 return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))
+            source = ContentFile(data["content"].encode(), name=data["filename"])
+            summary, problems = self._import(
+                request, source, data["filename"], overwrite=data["overwrite"]
+            )
+            content, filename = data["content"], data["filename"]
+        elif overwrite_form is not None:
+            problems = [
+                f"{name}: {' '.join(errors)}" for name, errors in overwrite_form.errors.items()
+            ]
+        elif request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            summary, problems = self._import(request, upload, upload.name, overwrite=())
+            if summary is not None and summary.kept:
+                # Only the kept records travel in the form, not the whole upload: they are
+                # few, and a request body stays far below DATA_UPLOAD_MAX_MEMORY_SIZE.
+                filename = upload.name
+                content = serialise(kept_bank(summary.kept), file_format(filename))
+        if summary is not None:
+            self.message_user(request, f"{summary}.", messages.SUCCESS)
+            if not summary.kept or overwriting:
+                # After the overwrite step the rest were kept on purpose: done.
+                return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))
+            # Edited questions were kept: show each one's diff and offer to overwrite.
+            overwrite_form = OverwriteForm(
+                initial={"filename": filename, "content": content},
+                choices=[kept.key for kept in summary.kept],
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import questions",
             "form": form,
             "problems": problems,
+            "kept": summary.kept if summary else [],
+            "overwrite_form": overwrite_form if summary and summary.kept else None,
         }
-        status = 400 if request.method == "POST" else 200
+        status = 400 if request.method == "POST" and summary is None else 200
         return TemplateResponse(
             request, "admin/quizzes/question/import.html", context, status=status
         )
+
+    def _import(self, request, source, name: str, *, overwrite):
+        """(summary, []) after a load, or (None, problems) when nothing was written."""
+        note = f"Imported from {name}."
+        try:
+            summary = load_bank([source], user=request.user, overwrite=overwrite, comment=note)
+        except ValidationError as exc:
+            return None, exc.messages
+        _log(request, Question.objects.filter(key__in=summary.created_keys), ADDITION, note)
+        _log(request, Question.objects.filter(key__in=summary.updated_keys), CHANGE, note)
+        return summary, []
 
 
 # Reports --------------------------------------------------------------------

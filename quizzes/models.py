@@ -1,6 +1,7 @@
 import hashlib
 import uuid
 
+import reversion
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import RegexValidator
@@ -14,11 +15,14 @@ from quizzes.rendering import render_markdown
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
 
 
+@reversion.register()
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")
+    # What the bank loader last wrote, as for Question.imported_hash.
+    imported_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "name"]
@@ -36,6 +40,15 @@ class Difficulty(models.TextChoices):
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    # Out of new sessions for good, but kept: learners' answers and cards point at it.
+    RETIRED = "retired", "Retired"
+
+
+# Prompts and answers have no database limit; this one keeps a bank file or an admin
+# form from storing a novel, and the importer reads it from the field (one source of truth).
+MAX_TEXT_LENGTH = 20_000
+# Learners tick key points one by one: more than ten is a list, not a checklist.
+MAX_KEY_POINTS = 10
 
 
 # Bump when rendering changes so cached HTML from the old renderer is not served.
@@ -53,6 +66,8 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(topic__in=topics) if topics else self
 
 
+# A question's revision holds its key points: History shows and reverts them together.
+@reversion.register(follow=["key_points"])
 class Question(models.Model):
     key = models.CharField(
         max_length=100,
@@ -61,8 +76,12 @@ class Question(models.Model):
         help_text="Stable key used to match this question on import.",
     )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
-    prompt = models.TextField(help_text="Markdown. Math in $…$ or $$…$$.")
-    answer = models.TextField(help_text="The reference answer, in Markdown.")
+    prompt = models.TextField(
+        max_length=MAX_TEXT_LENGTH, help_text="Markdown. Math in $…$ or $$…$$."
+    )
+    answer = models.TextField(
+        max_length=MAX_TEXT_LENGTH, help_text="The reference answer, in Markdown."
+    )
     difficulty = models.CharField(
         max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
@@ -87,6 +106,10 @@ class Question(models.Model):
         related_name="+",
         editable=False,
     )
+    # The content hash (quizzes.bank.content_hash) of what the bank loader last wrote.
+    # When the question's current hash differs, an editor changed it since, and a
+    # load keeps the edit unless told to overwrite it. Empty: never loaded from a file.
+    imported_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -130,6 +153,7 @@ class Question(models.Model):
         return mark_safe(html)
 
 
+@reversion.register()
 class KeyPoint(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
     text = models.CharField(max_length=140)
@@ -189,7 +213,10 @@ class PracticeSessionQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=False)
 
     def in_progress(self):
-        return self.filter(finished_at__isnull=True)
+        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
+
+    def abandoned(self):
+        return self.filter(abandoned_at__isnull=False)
 
 
 class PracticeSession(models.Model):
@@ -204,6 +231,8 @@ class PracticeSession(models.Model):
     timer_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the learner gave up on the session: it is never finished, never scored.
+    abandoned_at = models.DateTimeField(null=True, blank=True)
     # Kept current as each grade lands, so no page recounts answers.
     answered = models.PositiveSmallIntegerField(default=0)
     recalled = models.PositiveSmallIntegerField(default=0)
@@ -231,6 +260,15 @@ class PracticeSession(models.Model):
         return self.finished_at is not None
 
     @property
+    def is_abandoned(self) -> bool:
+        return self.abandoned_at is not None
+
+    @property
+    def is_over(self) -> bool:
+        """Nothing more can be answered: finished or abandoned."""
+        return self.is_finished or self.is_abandoned
+
+    @property
     def score_percent(self) -> int | None:
         """Share of questions graded Hard, Good or Easy, as a whole percent."""
         if not self.answered:
@@ -242,7 +280,8 @@ class SessionItem(models.Model):
     """One question's place in a session, and what the learner did before grading."""
 
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a question in anyone's history is retired, never deleted (see Status).
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
     revealed_at = models.DateTimeField(null=True, blank=True)
     typed_answer = models.TextField(blank=True)
@@ -279,7 +318,7 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
     )
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     grade = models.PositiveSmallIntegerField(choices=Grade.choices)
     key_points_ticked = models.JSONField(default=list, blank=True)
     typed_answer = models.TextField(blank=True)
@@ -317,7 +356,7 @@ class Card(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="cards")
     state = models.PositiveSmallIntegerField()
     step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)

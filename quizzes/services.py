@@ -126,7 +126,7 @@ def record_grade(
                 typed_answer=typed_answer,
                 now=now,
             )
-    except IntegrityError:
+    except (IntegrityError, _SessionOver):
         return GradeResult(answer=None, recorded=False)
     # Mirror the counters just written, so callers need not read the row again.
     session.answered += 1
@@ -155,13 +155,21 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     recalled = grade in RECALLED_GRADES
     _count_daily_activity(user_id=session.user_id, recalled=recalled, now=now)
     finished = {"finished_at": now} if item.position + 1 >= session.size else {}
-    PracticeSession.objects.filter(pk=session.pk).update(
+    # Not if the learner abandoned the session meanwhile (another tab): then nothing of
+    # this grade is kept, and the session stays abandoned rather than also finished.
+    updated = PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
         answered=F("answered") + 1,
         recalled=F("recalled") + int(recalled),
         current_shown_at=now,
         **finished,
     )
+    if not updated:
+        raise _SessionOver
     return answer
+
+
+class _SessionOver(Exception):
+    """Rolls a grade back when its session was abandoned while it was being recorded."""
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> int | None:
@@ -215,6 +223,24 @@ def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime) -> Non
             f"{table}.answers + 1, recalled = {table}.recalled + EXCLUDED.recalled",
             [user_id, day, int(recalled)],
         )
+
+
+def abandon_session(*, session: PracticeSession, now: datetime | None = None) -> bool:
+    """Give up on an unfinished session: it leaves "in progress" and is never scored.
+
+    What was graded stays graded (the answers, cards and daily roll-up are history).
+    Returns False, changing nothing, when the session was already finished or abandoned;
+    the conditional update makes a grade racing the abandon one or the other, not both.
+    """
+    now = now or timezone.now()
+    changed = PracticeSession.objects.filter(
+        pk=session.pk, finished_at__isnull=True, abandoned_at__isnull=True
+    ).update(abandoned_at=now)
+    if changed:
+        session.abandoned_at = now
+    else:
+        session.refresh_from_db(fields=["finished_at", "abandoned_at"])
+    return bool(changed)
 
 
 def report_question(*, user, question: Question, reason: str, note: str) -> Report:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -25,6 +26,7 @@ REPORTS_LIMITED = (
     "You have sent a lot of reports in the last hour. Thank you: the editors will read "
     "them. Please wait a while before sending more."
 )
+ALREADY_OVER = "That session is already over: here is what you did."
 
 
 def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
@@ -85,7 +87,8 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 @never_cache
 def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
-    if session.is_finished:
+    if session.is_over:
+        # An abandoned session shows what was graded, without a score.
         return render(request, "quizzes/summary.html", summary_context(session))
     return _render_session(request, session)
 
@@ -97,9 +100,9 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
     form = RevealForm(request.POST)
     if not form.is_valid():
         return _render_session(request, session, status=400, form=form)
-    if session.is_finished or form.cleaned_data["position"] != session.answered:
+    if session.is_over or form.cleaned_data["position"] != session.answered:
         # A stale tab or a replay: show where the learner really is, and say so.
-        return _after_post(request, session, notice=MOVED_ON)
+        return _session_state(request, session, notice=MOVED_ON)
     item = _get_item(session, session.answered)
     services.reveal(item=item, typed_answer=form.cleaned_data["typed_answer"])
     return _after_post(request, session)
@@ -112,7 +115,7 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
     # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
     raw = request.POST.get("position", "")
     position = int(raw) if raw.isascii() and raw.isdigit() else None
-    if session.is_finished or (position is not None and position < session.answered):
+    if session.is_over or (position is not None and position < session.answered):
         # Already graded (double click, replay, second tab): the current state, not an error.
         return _session_state(request, session, notice=MOVED_ON)
     if position != session.answered:
@@ -147,12 +150,35 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
 
 
 def _session_state(request, session, *, notice=None, **known) -> HttpResponse:
-    if session.is_finished and request.htmx:
+    if session.is_over and request.htmx:
         # The summary is a page of its own; htmx follows with a full load.
         if notice:
             messages.info(request, notice)
         return HttpResponseClientRedirect(session.get_absolute_url())
     return _after_post(request, session, notice=notice, **known)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def abandon(request: HttpRequest, session_id) -> HttpResponse:
+    """GET asks for confirmation (the no-JavaScript path); POST abandons. htmx asks with
+    hx-confirm and posts straight away."""
+    session = _get_session_for_user(request, session_id)
+    if session.is_over:
+        messages.info(request, ALREADY_OVER)
+        return _to(request, session.get_absolute_url())
+    if request.method != "POST":
+        return render(request, "quizzes/abandon.html", {"session": session})
+    if services.abandon_session(session=session):
+        messages.success(
+            request, f"Session abandoned after {session.answered} of {session.size} questions."
+        )
+        return _to(request, reverse("dashboard"))
+    messages.info(request, ALREADY_OVER)
+    return _to(request, session.get_absolute_url())
+
+
+def _to(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST

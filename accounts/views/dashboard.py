@@ -3,6 +3,7 @@ import csv
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
@@ -27,17 +28,25 @@ def _history_rows(sessions, zone) -> list[dict]:
     for session in sessions:
         started = timezone.localtime(session.started_at, zone)
         finished = session.is_finished
+        if finished:
+            score = f"{session.score_percent}%"
+        elif session.is_abandoned:
+            score = f"Abandoned ({session.answered} of {session.size})"
+        else:
+            score = f"In progress ({session.answered} of {session.size})"
+        in_progress = not session.is_over
         rows.append(
             {
                 "started": f"{started.day} {started:%b %Y, %H:%M}",
                 "topics": ", ".join(topic.name for topic in session.topics.all()) or "All topics",
                 "size": str(session.size),
-                "score": f"{session.score_percent}%"
-                if finished
-                else f"In progress ({session.answered} of {session.size})",
+                "score": score,
                 "duration": timesince(session.started_at, session.finished_at) if finished else "–",
                 "url": session.get_absolute_url(),
-                "action": "View" if finished else "Resume",
+                "action": "Resume" if in_progress else "View",
+                "abandon_url": reverse("practice_abandon", args=[session.pk])
+                if in_progress
+                else None,
             }
         )
     return rows
@@ -88,7 +97,7 @@ def session_history_csv(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(session.started_at, zone).isoformat(timespec="minutes"),
                 timezone.localtime(session.finished_at, zone).isoformat(timespec="minutes")
                 if session.finished_at
-                else "in progress",
+                else ("abandoned" if session.is_abandoned else "in progress"),
                 session.get_mode_display(),
                 "; ".join(topic.name for topic in session.topics.all()) or "All topics",
                 session.size,

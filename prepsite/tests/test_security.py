@@ -94,6 +94,7 @@ KNOWN_POSTS = {
     "practice_reveal",
     "practice_grade",
     "practice_missed",
+    "practice_abandon",
     "practice_report",
     "reminder_settings",
     "new_calendar_link",
@@ -139,6 +140,7 @@ def snapshot(world) -> dict:
         "answers": Answer.objects.count(),
         "reports": Report.objects.count(),
         "revealed": SessionItem.objects.filter(revealed_at__isnull=False).count(),
+        "abandoned": PracticeSession.objects.abandoned().count(),
         "profile": Profile.objects.get(user=learner).display_name,
         "email": learner.email,
         "password": learner.password,
@@ -337,6 +339,7 @@ def test_the_access_matrix_covers_the_practice_routes():
         "practice_reveal",
         "practice_grade",
         "practice_missed",
+        "practice_abandon",
         "practice_review_question",
         "practice_report",
     }

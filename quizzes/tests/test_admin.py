@@ -378,7 +378,7 @@ def test_import_shows_problems_and_writes_nothing(editor_client):
 
     assert response.status_code == 400
     assert "Nothing was imported" in response.text
-    assert "bank.yaml: question 2 (key &#x27;bad&#x27;): field &#x27;key_points&#x27;" in (
+    assert "bank.yaml:11: question 2 (key &#x27;bad&#x27;): field &#x27;key_points&#x27;" in (
         response.text
     )
     assert not Question.objects.exists()

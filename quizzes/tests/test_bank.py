@@ -1,5 +1,6 @@
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,7 @@ def test_topic_changes_are_updated(tmp_path):
         ),
         (
             _question("ok-again"),
-            "question 2 (key 'ok-again'): field 'key': 'ok-again' is also used by bank.yaml: "
+            "question 2 (key 'ok-again'): field 'key': 'ok-again' is also used at bank.yaml: "
             "question 1",
         ),
         (
@@ -211,7 +212,9 @@ def test_a_bad_record_rejects_the_whole_file(tmp_path, record, expected):
     with pytest.raises(ValidationError) as caught:
         load_bank(path)
 
-    assert any(message.startswith(f"bank.yaml: {expected}") for message in caught.value.messages), (
+    # Each message starts with the file and the record's line: "bank.yaml:12: question 2".
+    without_lines = [re.sub(r"bank\.yaml:\d+: ", "bank.yaml: ", m) for m in caught.value.messages]
+    assert any(message.startswith(f"bank.yaml: {expected}") for message in without_lines), (
         caught.value.messages
     )
     assert _counts() == before
@@ -224,7 +227,7 @@ def test_a_bad_file_stops_the_good_files_loaded_with_it(tmp_path):
     good = _write(tmp_path, _bank(_question("good")), "a.yaml")
     bad = _write(tmp_path, _bank(_question("bad", difficulty="x"), topics=[]), "b.yaml")
 
-    with pytest.raises(ValidationError, match="b.yaml: question 1 \\(key 'bad'\\)"):
+    with pytest.raises(ValidationError, match="b.yaml:5: question 1 \\(key 'bad'\\)"):
         load_bank([good, bad])
 
     assert _counts() == (0, 0, 0)

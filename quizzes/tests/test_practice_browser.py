@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import login_in_browser, settle
-from quizzes.models import Answer
+from quizzes.models import Answer, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -195,3 +195,46 @@ def test_back_after_an_htmx_grade_shows_the_current_question_with_its_typed_answ
     page.get_by_role("heading", name="Reference answer").wait_for()
     assert page.get_by_text("Typed before leaving").is_visible()
     assert "already been answered" not in page.content()
+
+
+def test_abandon_with_htmx_asks_then_leaves_for_the_dashboard(page, learner, bank):
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    page.get_by_role("heading", name="Question 1 of 5").wait_for()
+    settle(page)
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        # The first time the learner thinks better of it; the second time they confirm.
+        if len(asked) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="Abandon session").click()
+    assert page.get_by_role("heading", name="Question 1 of 5").is_visible()
+    page.get_by_role("link", name="Abandon session").click()
+    page.wait_for_url("**/dashboard/")
+    assert asked[0].startswith("Abandon this session?")
+    assert page.get_by_text("Session abandoned after 0 of 5 questions.").is_visible()
+    assert page.get_by_text("Abandoned (0 of 5)").is_visible()
+    assert PracticeSession.objects.get().is_abandoned
+
+
+def test_abandon_without_javascript_goes_through_the_confirmation_page(
+    _browser, live_server, learner, bank
+):
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    login_in_browser(page, learner)
+    _start(page, size="5")
+    page.get_by_role("link", name="Abandon session").click()
+    page.get_by_role("heading", name="Abandon this session?").wait_for()
+    assert not PracticeSession.objects.get().is_abandoned
+    page.get_by_role("button", name="Abandon session").click()
+    page.wait_for_url("**/dashboard/")
+    assert page.get_by_text("Abandoned (0 of 5)").is_visible()
+    assert PracticeSession.objects.get().is_abandoned
+    context.close()

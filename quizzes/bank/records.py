@@ -1,0 +1,338 @@
+"""
+Checking parsed bank files record by record. Every limit is read from the model's own
+fields (max_length, choices, the integer type's range), so the admin form, the database
+and the importer cannot disagree.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.backends.base.operations import BaseDatabaseOperations
+
+from quizzes.bank.errors import Errors
+from quizzes.bank.files import Document
+from quizzes.models import MAX_KEY_POINTS, KeyPoint, Question, Status, Topic
+
+FORMAT = "prepsite-question-bank"
+VERSION = 1
+# One load may hold the whole shipped bank many times over; past this it is a mistake
+# or an attack, and a single transaction of it would hold the database for too long.
+MAX_QUESTIONS = 5_000
+MAX_TOPICS = 500
+
+FILE_FIELDS = {"format", "version", "topics", "questions"}
+TOPIC_FIELDS = {"slug", "name", "description", "order"}
+QUESTION_FIELDS = {
+    "key", "topic", "prompt", "answer", "key_points", "difficulty", "status", "tags", "source",
+}  # fmt: skip
+
+
+def _max_length(model, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+def _int_range(model, name: str) -> tuple[int, int]:
+    # The portable range of the column's type: what every supported database accepts.
+    internal = model._meta.get_field(name).get_internal_type()
+    return BaseDatabaseOperations.integer_field_ranges[internal]
+
+
+KEY_LENGTH = _max_length(Question, "key")
+KEY_RE = re.compile(rf"^[a-z0-9-]{{1,{KEY_LENGTH}}}\Z")
+SLUG_LENGTH = _max_length(Topic, "slug")
+SLUG_RE = re.compile(rf"^[a-z0-9-]{{1,{SLUG_LENGTH}}}\Z")
+TOPIC_NAME_LENGTH = _max_length(Topic, "name")
+ORDER_RANGE = _int_range(Topic, "order")
+TEXT_LENGTH = _max_length(Question, "prompt")
+ANSWER_LENGTH = _max_length(Question, "answer")
+TAGS_LENGTH = _max_length(Question, "tags")
+SOURCE_LENGTH = _max_length(Question, "source")
+KEY_POINT_LENGTH = _max_length(KeyPoint, "text")
+DIFFICULTIES = [value for value, _ in Question._meta.get_field("difficulty").choices]
+STATUSES = [value for value, _ in Question._meta.get_field("status").choices]
+
+
+@dataclass
+class TopicRecord:
+    slug: str
+    name: str
+    description: str
+    order: int
+    where: str
+
+    def content(self) -> dict:
+        return {"name": self.name, "description": self.description, "order": self.order}
+
+    def as_file_record(self) -> dict:
+        return {"slug": self.slug, **self.content()}
+
+
+@dataclass
+class QuestionRecord:
+    key: str
+    topic: str
+    prompt: str
+    answer: str
+    difficulty: str
+    status: str
+    tags: list[str]
+    source: str
+    key_points: list[str]
+    where: str
+
+    @property
+    def tags_text(self) -> str:
+        return ", ".join(self.tags)
+
+    def content(self) -> dict:
+        return {
+            "topic": self.topic,
+            "difficulty": self.difficulty,
+            "status": self.status,
+            "tags": self.tags_text,
+            "source": self.source,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "key_points": list(self.key_points),
+        }
+
+    def as_file_record(self) -> dict:
+        return {"key": self.key, **self.content(), "tags": list(self.tags)}
+
+
+def normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def content_hash(content: dict) -> str:
+    """A digest of what a bank file says about a topic or question: the same content
+    gives the same digest whether it came from a file or from the database.
+    (Copied into migration 0004, which must not change when this does.)"""
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def question_content(question: Question, topic_slug: str, key_points: list[str]) -> dict:
+    """The database's side of `QuestionRecord.content`, normalised the same way: text typed
+    in the admin may carry CRLF or a trailing newline, and "a,b" and "a, b" are one tag list."""
+    return {
+        "topic": topic_slug,
+        "difficulty": question.difficulty,
+        "status": question.status,
+        "tags": ", ".join(question.tag_list),
+        "source": question.source.strip(),
+        "prompt": normalise(question.prompt),
+        "answer": normalise(question.answer),
+        "key_points": [point.strip() for point in key_points],
+    }
+
+
+def topic_content(topic: Topic) -> dict:
+    return {"name": topic.name, "description": normalise(topic.description), "order": topic.order}
+
+
+# Fields ---------------------------------------------------------------------
+
+
+def _text(record: dict, name: str, where: str, errors: Errors, *, required: bool, max_length):
+    value = record.get(name)
+    if value is None:
+        if required:
+            errors.add(where, f"field {name!r} is required.")
+        return ""
+    if not isinstance(value, str):
+        errors.add(where, f"field {name!r} must be text, not {type(value).__name__}.")
+        return ""
+    value = normalise(value)
+    if required and not value:
+        errors.add(where, f"field {name!r} must not be empty.")
+    if max_length is not None and len(value) > max_length:
+        errors.add(where, f"field {name!r} is {len(value)} characters; at most {max_length}.")
+    return value
+
+
+def _unknown_fields(record: dict, allowed: set[str], where: str, errors: Errors) -> None:
+    for name in sorted(set(record) - allowed, key=str):
+        errors.add(where, f"unknown field {name!r} (allowed: {', '.join(sorted(allowed))}).")
+
+
+def _choice(record: dict, name: str, choices: list[str], default, where: str, errors: Errors):
+    value = record.get(name, default)
+    if value not in choices:
+        errors.add(where, f"field {name!r} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def _topic(record: Any, where: str, errors: Errors) -> TopicRecord | None:
+    if not isinstance(record, dict):
+        errors.add(where, "must be a mapping with slug and name.")
+        return None
+    _unknown_fields(record, TOPIC_FIELDS, where, errors)
+    slug = _text(record, "slug", where, errors, required=True, max_length=SLUG_LENGTH)
+    if slug and not SLUG_RE.match(slug):
+        errors.add(where, "field 'slug' may use only lowercase letters, digits and hyphens.")
+    name = _text(record, "name", where, errors, required=True, max_length=TOPIC_NAME_LENGTH)
+    description = _text(record, "description", where, errors, required=False, max_length=None)
+    order = record.get("order", 0)
+    low, high = ORDER_RANGE
+    if not isinstance(order, int) or isinstance(order, bool) or not low <= order <= high:
+        errors.add(where, f"field 'order' must be a whole number from {low} to {high}.")
+        order = 0
+    return TopicRecord(slug, name, description, order, where)
+
+
+def _key_points(record: dict, where: str, errors: Errors) -> list[str]:
+    key_points = record.get("key_points")
+    if key_points is None:
+        errors.add(where, "field 'key_points' is required.")
+        return []
+    if not isinstance(key_points, list):
+        errors.add(where, "field 'key_points' must be a list of text.")
+        return []
+    if not 1 <= len(key_points) <= MAX_KEY_POINTS:
+        errors.add(
+            where,
+            f"field 'key_points' has {len(key_points)} items; it needs 1 to {MAX_KEY_POINTS}.",
+        )
+    cleaned = []
+    for number, point in enumerate(key_points, start=1):
+        if isinstance(point, dict):
+            # `- Local connectivity: each output…` is a mapping to YAML, not text.
+            errors.add(
+                where,
+                f"field 'key_points' item {number} was read as a mapping, not text: "
+                "YAML takes 'word: more words' as key and value; put the item in quotes.",
+            )
+            continue
+        if not isinstance(point, str) or not point.strip():
+            errors.add(where, f"field 'key_points' item {number} must be non-empty text.")
+            continue
+        point = point.strip()
+        if len(point) > KEY_POINT_LENGTH:
+            errors.add(
+                where,
+                f"field 'key_points' item {number} is {len(point)} characters; "
+                f"at most {KEY_POINT_LENGTH}.",
+            )
+        cleaned.append(point)
+    return cleaned
+
+
+def _tags(record: dict, where: str, errors: Errors) -> list[str]:
+    tags = record.get("tags", [])
+    if tags is None:
+        return []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        errors.add(where, "field 'tags' must be a list of text.")
+        return []
+    tags = [tag.strip() for tag in tags if tag.strip()]
+    if any("," in tag for tag in tags):
+        errors.add(where, "field 'tags': a tag may not contain a comma.")
+    if len(", ".join(tags)) > TAGS_LENGTH:
+        errors.add(where, f"field 'tags' is longer than {TAGS_LENGTH} characters in all.")
+    return tags
+
+
+def _question(record: Any, where: str, errors: Errors) -> QuestionRecord | None:
+    if not isinstance(record, dict):
+        errors.add(where, "must be a mapping with key, topic, prompt, answer and key_points.")
+        return None
+    _unknown_fields(record, QUESTION_FIELDS, where, errors)
+    key = _text(record, "key", where, errors, required=True, max_length=None)
+    if key and not KEY_RE.match(key):
+        errors.add(
+            where, f"field 'key' must be 1–{KEY_LENGTH} lowercase letters, digits and hyphens."
+        )
+    return QuestionRecord(
+        key=key,
+        topic=_text(record, "topic", where, errors, required=True, max_length=SLUG_LENGTH),
+        prompt=_text(record, "prompt", where, errors, required=True, max_length=TEXT_LENGTH),
+        answer=_text(record, "answer", where, errors, required=True, max_length=ANSWER_LENGTH),
+        source=_text(record, "source", where, errors, required=False, max_length=SOURCE_LENGTH),
+        difficulty=_choice(record, "difficulty", DIFFICULTIES, None, where, errors),
+        status=_choice(record, "status", STATUSES, Status.DRAFT.value, where, errors),
+        tags=_tags(record, where, errors),
+        key_points=_key_points(record, where, errors),
+        where=where,
+    )
+
+
+def _question_where(document: Document, index: int, record: Any) -> str:
+    key = record.get("key") if isinstance(record, dict) else None
+    label = f" (key {key!r})" if isinstance(key, str) and key else ""
+    return f"{document.where('questions', index)}: question {index}{label}"
+
+
+def _section(document: Document, name: str, errors: Errors) -> list:
+    value = document.data.get(name) or []
+    if not isinstance(value, list):
+        errors.add(document.name, f"field {name!r} must be a list.")
+        return []
+    return value
+
+
+def validate(documents: list[Document], errors: Errors):
+    """Every topic and question record of the documents; problems go to `errors`."""
+    topics: dict[str, TopicRecord] = {}
+    topic_names: dict[str, str] = {}
+    questions: dict[str, QuestionRecord] = {}
+    for document in documents:
+        data = document.data
+        if not isinstance(data, dict):
+            errors.add(
+                document.name, f"expected a mapping with 'format: {FORMAT}' and 'questions'."
+            )
+            continue
+        _unknown_fields(data, FILE_FIELDS, document.name, errors)
+        if data.get("format") != FORMAT:
+            errors.add(document.name, f"field 'format' must be {FORMAT!r}.")
+        if data.get("version") != VERSION:
+            errors.add(
+                document.name, f"field 'version' must be {VERSION}; this PrepSite reads only that."
+            )
+        for index, raw in enumerate(_section(document, "topics", errors), start=1):
+            where = f"{document.where('topics', index)}: topic {index}"
+            topic = _topic(raw, where, errors)
+            if topic is None or not topic.slug:
+                continue
+            if topic.slug in topics:
+                other = topics[topic.slug].where
+                errors.add(where, f"field 'slug': {topic.slug!r} is also defined at {other}.")
+                continue
+            if topic.name and topic.name in topic_names:
+                other = topic_names[topic.name]
+                errors.add(where, f"field 'name': {topic.name!r} is also the name at {other}.")
+            topic_names.setdefault(topic.name, where)
+            topics[topic.slug] = topic
+        for index, raw in enumerate(_section(document, "questions", errors), start=1):
+            where = _question_where(document, index, raw)
+            question = _question(raw, where, errors)
+            if question is None or not question.key:
+                continue
+            if question.key in questions:
+                other = questions[question.key].where
+                errors.add(where, f"field 'key': {question.key!r} is also used at {other}.")
+                continue
+            questions[question.key] = question
+
+    if len(questions) > MAX_QUESTIONS:
+        errors.add("The files", f"hold {len(questions)} questions; at most {MAX_QUESTIONS}.")
+    if len(topics) > MAX_TOPICS:
+        errors.add("The files", f"hold {len(topics)} topics; at most {MAX_TOPICS}.")
+    known = set(Topic.objects.values_list("slug", flat=True)) | set(topics)
+    for question in questions.values():
+        if question.topic and question.topic not in known:
+            errors.add(
+                question.where,
+                f"field 'topic': no topic {question.topic!r} in these files or the database.",
+            )
+    # A topic keeps its slug; its name may move only to a name no other topic holds.
+    names_in_use = dict(Topic.objects.values_list("name", "slug"))
+    for topic in topics.values():
+        other = names_in_use.get(topic.name)
+        if other is not None and other != topic.slug:
+            errors.add(topic.where, f"field 'name': {topic.name!r} is already topic {other!r}.")
+    return topics, list(questions.values())

@@ -66,6 +66,7 @@ def update_profile(
         user.email = email
         user.save(update_fields=["email"])
     zone_changed = profile.time_zone != time_zone
+    plan_changed = profile.interview_date != interview_date or zone_changed
     profile.display_name = display_name
     profile.time_zone = time_zone
     profile.interview_date = interview_date
@@ -74,6 +75,11 @@ def update_profile(
     profile.save()
     if zone_changed:
         rebuild_daily_activity(user=user, zone=profile.zone)
+    if plan_changed and interview_date:
+        # Imported here: the planner builds on this module.
+        from planner.services import apply_plan
+
+        apply_plan(profile=profile)
     return profile
 
 

@@ -28,9 +28,9 @@ WEEKS = 12
 TARGET_RECALL = 0.8
 
 # FSRS's forgetting curve, R(t) = (1 + FACTOR * t / S) ** DECAY, from the
-# scheduler's own parameters (what fsrs.Scheduler.get_card_retrievability computes).
+# scheduler's own parameters (what fsrs.Scheduler.get_card_retrievability computes);
+# each learner's decay is their own (their fitted parameters).
 _DECAY = -SCHEDULER.parameters[20]
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
 
 
 class EpochDays(Func):
@@ -47,15 +47,17 @@ class EpochDays(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def retrievability(at: datetime):
+def retrievability(at: datetime, decay: float = _DECAY):
     """FSRS retrievability of a card at `at`, as an SQL expression over Card rows.
 
     The same formula as fsrs.Scheduler.get_card_retrievability (whole days elapsed),
     computed in the database so a learner's thousands of cards become one row a topic.
+    `decay` is -parameters[20] of the learner's scheduler.
     """
+    factor = 0.9 ** (1 / decay) - 1
     at_days = at.timestamp() / 86400
     elapsed = Greatest(Floor(Value(at_days) - EpochDays("last_review")), Value(0.0))
-    return Power(Value(1.0) + Value(_FACTOR) * elapsed / F("stability"), Value(_DECAY))
+    return Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay))
 
 
 @dataclass
@@ -89,6 +91,10 @@ class TopicRow:
     lapses: int = 0
     retrievability_sum: float = 0.0
     projected_sum: float = 0.0  # over all questions; unseen count as 0
+    stability_sum: float = 0.0
+    # Days a seen question of this topic stays above the desired retention after its
+    # last review (the scheduler's interval for the average stability); set by the caller.
+    remembered_days: float | None = None
 
     @property
     def recall_rate(self) -> float | None:
@@ -126,6 +132,20 @@ class Dashboard:
     interview_date: date | None = None
     readiness: list = field(default_factory=list)
     reviews_per_day: int | None = None
+    pace: object = None  # planner.plan.Pace: new questions a day for the interview plan
+    leeches: list = field(default_factory=list)
+    retention_table: list = field(default_factory=list)
+    desired_retention: float = 0.9
+    projected_percent: int | None = None  # whole syllabus, on the interview day
+
+    @property
+    def new_per_day_text(self) -> str | None:
+        if self.pace is None or not self.pace.unseen:
+            return None
+        return (
+            f"To see all {self.pace.total} questions by {self.pace.seen_by.day} "
+            f"{self.pace.seen_by:%B}: {self.pace.per_day} new a day"
+        )
 
     @property
     def recall_percent(self) -> int | None:
@@ -168,8 +188,33 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     dashboard.heatmap = _heatmap(by_day, today)
     dashboard.weekly = _weekly(by_day, today)
     dashboard.score_points = _score_points(user, zone)
-    _cards_and_topics(dashboard, user=user, zone=zone, now=now)
+    _cards_and_topics(dashboard, user=user, profile=profile, now=now)
+    _plan_and_leeches(dashboard, user=user, profile=profile, now=now)
     return dashboard
+
+
+LEECHES_SHOWN = 10
+
+
+def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime) -> None:
+    from planner.models import ParameterFit
+    from planner.plan import answered_today, pace
+
+    dashboard.desired_retention = profile.desired_retention
+    if dashboard.interview_date and dashboard.interview_date > dashboard.today:
+        new_today, _ = answered_today(user=user, zone=profile.zone, now=now)
+        syllabus = list(profile.syllabus.values_list("pk", flat=True))
+        dashboard.pace = pace(
+            user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus
+        )
+    dashboard.leeches = list(
+        Card.objects.filter(user=user, question__status="published")
+        .leeches()
+        .select_related("question__topic")
+        .order_by("-lapses")[:LEECHES_SHOWN]
+    )
+    fit = ParameterFit.objects.for_user(user).latest_first().first()
+    dashboard.retention_table = fit.retention_table if fit else []
 
 
 def _heatmap(by_day: dict, today: date) -> list[dict]:
@@ -238,7 +283,12 @@ def _score_points(user, zone) -> list[dict]:
 CARD_FIGURES_TIMEOUT = 300
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
+def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime) -> None:
+    from quizzes.scheduling import days_remembered, scheduler_for
+
+    zone = profile.zone
+    scheduler = scheduler_for(profile)
+    decay = -scheduler.parameters[20]
     interview_at = None
     if dashboard.interview_date and dashboard.interview_date >= dashboard.today:
         interview_at = datetime.combine(
@@ -246,12 +296,12 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         )
     key = (
         f"dashboard-cards:{user.pk}:{zone.key}:{dashboard.today}:{dashboard.answered}"
-        f":{interview_at and interview_at.date()}"
+        f":{interview_at and interview_at.date()}:{decay}"
     )
     rows, due_by_day = cache.get_or_set(
         key,
         lambda: _card_figures(user=user, zone=zone, today=dashboard.today, now=now,
-                              interview_at=interview_at),
+                              interview_at=interview_at, decay=decay),
         CARD_FIGURES_TIMEOUT,
     )  # fmt: skip
     dashboard.due_today = due_by_day[dashboard.today]
@@ -259,13 +309,23 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         {"day": day, "label": f"{day:%a} {_day_label(day)}", "count": due_by_day[day]}
         for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
     ]
+    for row in rows:
+        if row.seen:
+            row.remembered_days = days_remembered(
+                row.stability_sum / row.seen,
+                scheduler=scheduler,
+                retention=profile.desired_retention,
+            )
     dashboard.topics = sorted(rows, key=lambda row: row.sort_key)
     if interview_at:
+        total = sum(row.total for row in rows)
+        projected = sum(row.projected_sum for row in rows)
+        dashboard.projected_percent = round(100 * projected / total) if total else None
         dashboard.readiness = sorted(rows, key=lambda row: row.projected_recall)
         dashboard.reviews_per_day = _reviews_per_day(dashboard, rows)
 
 
-def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
+def _card_figures(*, user, zone, today: date, now: datetime, interview_at, decay: float):
     """Per-topic mastery and due counts per local day, from the learner's cards in SQL."""
     topics = Topic.objects.annotate(
         total=Count("questions", filter=Q(questions__status="published"))
@@ -276,8 +336,9 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
         seen=Count("id"),
         reviews=Sum("reviews"),
         lapses=Sum("lapses"),
-        retrievability_sum=Sum(retrievability(now)),
-        projected_sum=Sum(retrievability(interview_at)) if interview_at else Value(0.0),
+        retrievability_sum=Sum(retrievability(now, decay)),
+        projected_sum=Sum(retrievability(interview_at, decay)) if interview_at else Value(0.0),
+        stability_sum=Sum("stability"),
     )
     for values in per_topic:
         row = rows.get(values["question__topic_id"])
@@ -288,6 +349,7 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
         row.lapses = values["lapses"]
         row.retrievability_sum = values["retrievability_sum"] or 0.0
         row.projected_sum = values["projected_sum"] or 0.0
+        row.stability_sum = values["stability_sum"] or 0.0
 
     horizon = datetime.combine(
         today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "quizzes",
     "accounts",
     "reminders",
+    "planner",
 ]
 
 MIDDLEWARE = [

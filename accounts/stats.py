@@ -60,6 +60,30 @@ def retrievability(at: datetime, decay: float = _DECAY):
     return Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay))
 
 
+# Keeping to the interview plan, a question's last review is one to three days before
+# the day (quizzes.scheduling.planned_due); the projection takes the far end.
+PLAN_GAP_DAYS = 3
+
+
+def recall_after(days: float, decay: float = _DECAY):
+    """Recall `days` after a review with each card's current stability, in SQL: a
+    cautious projection, as the review itself will make the memory more stable."""
+    factor = 0.9 ** (1 / decay) - 1
+    return Power(Value(1.0) + Value(factor * days) / F("stability"), Value(decay))
+
+
+def planned_recall(row, *, in_syllabus: bool, first_stability: float, decay: float) -> float:
+    """A topic's recall on the interview day if the learner keeps to the plan: each seen
+    question reviewed a few days before; each unseen one of the syllabus learned by then
+    (counted at the stability of a first Good, the least it will have); others unseen, 0."""
+    if not row.total:
+        return 0.0
+    factor = 0.9 ** (1 / decay) - 1
+    unseen = (row.total - row.seen) if in_syllabus else 0
+    fresh = (1 + factor * PLAN_GAP_DAYS / first_stability) ** decay
+    return (row.planned_sum + unseen * fresh) / row.total
+
+
 @dataclass
 class Streaks:
     current: int
@@ -92,6 +116,8 @@ class TopicRow:
     retrievability_sum: float = 0.0
     projected_sum: float = 0.0  # over all questions; unseen count as 0
     stability_sum: float = 0.0
+    planned_sum: float = 0.0  # seen questions' recall on the day after the plan's last review
+    planned_recall: float | None = None  # set by the caller: whole topic, keeping to the plan
     # Days a seen question of this topic stays above the desired retention after its
     # last review (the scheduler's interval for the average stability); set by the caller.
     remembered_days: float | None = None
@@ -136,7 +162,8 @@ class Dashboard:
     leeches: list = field(default_factory=list)
     retention_table: list = field(default_factory=list)
     desired_retention: float = 0.9
-    projected_percent: int | None = None  # whole syllabus, on the interview day
+    projected_percent: int | None = None  # every topic, on the interview day, stopping now
+    planned_percent: int | None = None  # the same, keeping to the plan
 
     @property
     def new_per_day_text(self) -> str | None:
@@ -196,25 +223,67 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
 LEECHES_SHOWN = 10
 
 
+def schedule_version_key(user_id: int) -> str:
+    return f"schedule-version:{user_id}"
+
+
+def schedule_changed(user_id: int) -> None:
+    """Forget the dashboard's cached plan figures: the learner's schedule settings or
+    fitted parameters changed without a new answer (which the cache key would catch)."""
+    try:
+        cache.incr(schedule_version_key(user_id))
+    except ValueError:
+        cache.set(schedule_version_key(user_id), 1, None)
+
+
 def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime) -> None:
+    dashboard.desired_retention = profile.desired_retention
+    version = cache.get(schedule_version_key(user.pk), 0)
+    key = (
+        f"dashboard-plan:{user.pk}:{profile.zone.key}:{dashboard.today}:{dashboard.answered}"
+        f":{dashboard.interview_date}:{version}"
+    )
+    dashboard.pace, dashboard.leeches, dashboard.retention_table, syllabus = cache.get_or_set(
+        key, lambda: _plan_figures(dashboard, user=user, profile=profile, now=now),
+        CARD_FIGURES_TIMEOUT,
+    )  # fmt: skip
+    if dashboard.readiness:
+        from quizzes.scheduling import scheduler_for
+
+        parameters = scheduler_for(profile).parameters
+        for row in dashboard.readiness:
+            row.planned_recall = planned_recall(
+                row,
+                in_syllabus=not syllabus or row.topic.pk in syllabus,
+                first_stability=parameters[2],
+                decay=-parameters[20],
+            )
+        total = sum(row.total for row in dashboard.readiness)
+        planned = sum((row.planned_recall or 0) * row.total for row in dashboard.readiness)
+        dashboard.planned_percent = round(100 * planned / total) if total else None
+        dashboard.readiness.sort(key=lambda row: (row.planned_recall, row.projected_recall))
+
+
+def _plan_figures(dashboard: Dashboard, *, user, profile, now: datetime):
+    """The interview plan's pace, the leeches and the true-retention table: cached with
+    the card figures, as they change only with a grade, the day or the schedule."""
     from planner.models import ParameterFit
     from planner.plan import answered_today, pace
 
-    dashboard.desired_retention = profile.desired_retention
+    plan = None
+    syllabus = []
     if dashboard.interview_date and dashboard.interview_date > dashboard.today:
         new_today, _ = answered_today(user=user, zone=profile.zone, now=now)
         syllabus = list(profile.syllabus.values_list("pk", flat=True))
-        dashboard.pace = pace(
-            user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus
-        )
-    dashboard.leeches = list(
+        plan = pace(user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus)
+    leeches = list(
         Card.objects.filter(user=user, question__status="published")
         .leeches()
         .select_related("question__topic")
         .order_by("-lapses")[:LEECHES_SHOWN]
     )
     fit = ParameterFit.objects.for_user(user).latest_first().first()
-    dashboard.retention_table = fit.retention_table if fit else []
+    return plan, leeches, fit.retention_table if fit else [], syllabus
 
 
 def _heatmap(by_day: dict, today: date) -> list[dict]:
@@ -339,6 +408,7 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at, decay
         retrievability_sum=Sum(retrievability(now, decay)),
         projected_sum=Sum(retrievability(interview_at, decay)) if interview_at else Value(0.0),
         stability_sum=Sum("stability"),
+        planned_sum=Sum(recall_after(PLAN_GAP_DAYS, decay)) if interview_at else Value(0.0),
     )
     for values in per_topic:
         row = rows.get(values["question__topic_id"])
@@ -350,6 +420,7 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at, decay
         row.retrievability_sum = values["retrievability_sum"] or 0.0
         row.projected_sum = values["projected_sum"] or 0.0
         row.stability_sum = values["stability_sum"] or 0.0
+        row.planned_sum = values["planned_sum"] or 0.0
 
     horizon = datetime.combine(
         today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone

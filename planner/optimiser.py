@@ -50,19 +50,17 @@ class FitResult:
     retention_table: list[dict] = field(default_factory=list)
 
 
-def histories(rows: Iterable[tuple[int, int, object]], zone) -> list[list[tuple[int, int]]]:
-    """(question_id, grade, answered_at) rows, ordered by question then time, as one
-    list of (grade, days since the previous answer) per question."""
-    result: list[list[tuple[int, int]]] = []
-    current_question = None
+def histories(rows: Iterable[tuple[int, int, object]], zone) -> dict[int, list[tuple[int, int]]]:
+    """(question_id, grade, answered_at) rows, ordered by question then time, as a list
+    of (grade, days since the previous answer) per question id."""
+    result: dict[int, list[tuple[int, int]]] = {}
     previous_day: date | None = None
     for question_id, grade, answered_at in rows:
         day = timezone.localtime(answered_at, zone).date()
-        if question_id != current_question:
-            result.append([(grade, 0)])
-            current_question = question_id
+        if question_id not in result:
+            result[question_id] = [(grade, 0)]
         else:
-            result[-1].append((grade, (day - previous_day).days))
+            result[question_id].append((grade, (day - previous_day).days))
         previous_day = day
     return result
 
@@ -75,7 +73,7 @@ def items_from(reviews_per_question: list[list[tuple[int, int]]]) -> list:
     return items
 
 
-def learner_histories(user, zone) -> list[list[tuple[int, int]]]:
+def learner_histories(user, zone) -> dict[int, list[tuple[int, int]]]:
     rows = (
         Answer.objects.filter(user=user)
         .order_by("question_id", "answered_at")
@@ -149,6 +147,22 @@ def retention_table(reviews_per_question, model, parameters: list[float]) -> lis
         for label, (count, recalled, predicted) in sums.items()
         if count
     ]
+
+
+def memory_states(histories_by_question: dict, parameters: list[float]) -> dict[int, tuple]:
+    """(stability, difficulty) of each question's memory now, replaying its whole history
+    with `parameters`: the cards' states, as if these parameters had always been used."""
+    model = fsrs_rs.FSRS(parameters)
+    ids = list(histories_by_question)
+    states = model.memory_state_batch(
+        [
+            fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(g, d) for g, d in histories_by_question[qid]])
+            for qid in ids
+        ]
+    )
+    return {
+        qid: (state.stability, state.difficulty) for qid, state in zip(ids, states, strict=True)
+    }
 
 
 def _bucket(delta: int) -> str:

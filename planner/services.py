@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.services import get_profile
+from accounts.stats import schedule_changed
 from planner import optimiser
 from planner.models import ParameterFit
 from quizzes import scheduling
@@ -32,12 +33,16 @@ def optimise(*, user, now: datetime | None = None, force: bool = True) -> Parame
         last = ParameterFit.objects.for_user(user).latest_first().first()
         if last and reviews - last.reviews < optimiser.REFIT_EVERY:
             return None
-    result = optimiser.fit(optimiser.learner_histories(user, profile.zone))
-    return _save_fit(user=user, result=result, now=now)
+    by_question = optimiser.learner_histories(user, profile.zone)
+    result = optimiser.fit(list(by_question.values()))
+    states = optimiser.memory_states(by_question, result.parameters) if result.adopted else {}
+    return _save_fit(user=user, result=result, now=now, states=states)
 
 
 @transaction.atomic
-def _save_fit(*, user, result: optimiser.FitResult, now: datetime) -> ParameterFit:
+def _save_fit(
+    *, user, result: optimiser.FitResult, now: datetime, states: dict[int, tuple]
+) -> ParameterFit:
     fit = ParameterFit.objects.create(
         user=user,
         fitted_at=now,
@@ -55,6 +60,15 @@ def _save_fit(*, user, result: optimiser.FitResult, now: datetime) -> ParameterF
         # Checked once more the way every grade will load them.
         scheduling.fsrs_parameters(result.parameters)
         Profile.objects.filter(user=user).update(fsrs_parameters=result.parameters)
+        # The cards' memory as the new parameters see it; their due dates stay as they
+        # are (no surprise pile of reviews), and the next grade builds on these states.
+        cards = list(
+            Card.objects.filter(user=user, question_id__in=states).only("pk", "question_id")
+        )
+        for card in cards:
+            card.stability, card.difficulty = states[card.question_id]
+        Card.objects.bulk_update(cards, ["stability", "difficulty"], batch_size=500)
+    transaction.on_commit(lambda: schedule_changed(user.pk))
     return fit
 
 
@@ -86,6 +100,7 @@ def update_schedule(
     profile.full_clean(exclude=["user"])
     profile.save(update_fields=["desired_retention", "new_per_day", "max_reviews_per_day"])
     profile.syllabus.set(syllabus)
+    transaction.on_commit(lambda: schedule_changed(user.pk))
     return profile
 
 

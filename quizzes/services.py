@@ -93,8 +93,9 @@ def _limits_for(user, *, now: datetime) -> selection.Limits:
     """Today's limits for the learner: a fixed handful of queries (planner.plan)."""
     from planner.plan import allowance
 
-    # An account without a profile (made by a command) has the defaults; none is made here.
-    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    # An account without a profile (made by a command) has the defaults; none is made here
+    # (and `user_id`, not `user`: an unsaved profile must not be cached on the user).
+    profile = Profile.objects.filter(user_id=user.pk).first() or Profile(user_id=user.pk)
     today = allowance(user=user, profile=profile, now=now)
     return selection.Limits(
         new_left=today.new_left,

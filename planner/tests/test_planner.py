@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from fsrs import Scheduler
 
-from accounts.models import Profile
+from accounts.models import DailyActivity, Profile
 from accounts.services import update_profile
 from planner import optimiser, services
 from planner.models import ParameterFit
@@ -14,7 +14,7 @@ from planner.plan import allowance
 from planner.tests.factories import make_card, make_history
 from quizzes import scheduling
 from quizzes import services as practice
-from quizzes.models import LEECH_LAPSES, Card, Grade, Mode
+from quizzes.models import LEECH_LAPSES, Answer, Card, Grade, Mode
 from quizzes.tests.factories import AnswerFactory, QuestionFactory
 
 NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
@@ -347,3 +347,43 @@ def test_the_schedule_pages_need_a_log_in(client):
     for name in ("schedule_settings", "optimise_schedule", "retention_help"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_fit_replays_the_cards_memory_with_the_new_parameters(learner):
+    make_history(learner)
+    answered = Answer.objects.filter(user=learner).order_by("answered_at").first().question
+    card = make_card(learner, answered, stability=1234.0, difficulty=9.9)
+    due = card.due
+
+    fit = services.optimise(user=learner, now=NOW)
+
+    card.refresh_from_db()
+    history = optimiser.learner_histories(learner, UTC)[answered.pk]
+    expected = optimiser.memory_states({answered.pk: history}, fit.parameters)[answered.pk]
+    assert (card.stability, card.difficulty) == pytest.approx(expected)
+    assert card.stability != 1234.0 and card.due == due
+
+
+@pytest.mark.django_db
+def test_readiness_projects_the_plan_per_topic(learner, profile, client):
+    now = timezone.now()
+    profile.interview_date = now.date() + timedelta(days=30)
+    profile.save()
+    seen, unseen = QuestionFactory.create_batch(2)
+    unseen.topic = seen.topic
+    unseen.save()
+    make_card(learner, seen, stability=5.0, due=now + timedelta(days=2),
+              last_review=now - timedelta(days=3))  # fmt: skip
+    DailyActivity.objects.create(user=learner, day=now.date() - timedelta(days=3), answers=1)
+    client.force_login(learner)
+
+    response = client.get(reverse("dashboard"))
+
+    [row] = response.context["stats"].readiness
+    # Stopping now, the seen question is mostly forgotten in 30 days and the unseen one
+    # counts as 0; keeping to the plan, both get a review a few days before.
+    assert row.projected_recall < 0.45
+    assert 0.85 < row.planned_recall <= 1
+    page = response.content.decode()
+    assert f"<strong>{round(100 * row.planned_recall)}%</strong> keeping to the plan" in page

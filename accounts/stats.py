@@ -135,6 +135,19 @@ class TopicRow:
         return self.projected_sum / self.total if self.total else 0.0
 
     @property
+    def remembered_text(self) -> str:
+        days = self.remembered_days
+        if days is None:
+            return "–"
+        if days < 1:
+            return "less than a day"
+        if days < 60:
+            return f"about {round(days)} day{'s' if round(days) != 1 else ''}"
+        if days < 730:
+            return f"about {round(days / 30)} months"
+        return f"about {round(days / 365)} years"
+
+    @property
     def sort_key(self):
         # Weakest first; topics never practised come after those being learned.
         return (self.recall_rate is None, self.recall_rate or 0, self.topic.order)

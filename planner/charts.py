@@ -16,6 +16,11 @@ def retention_chart(outcomes: list[Outcome], *, chosen: float) -> dict | None:
     top = max(outcome.reviews_per_day for outcome in outcomes) or 1
     inner_h = HEIGHT - 2 * PAD
     base = PAD + inner_h
+    # Bars in the lower 60%, the recall line in a band above them, so labels never meet.
+    bars_h = 0.6 * inner_h
+    band_top, band_h = PAD, 0.25 * inner_h
+    low = min(outcome.recall_on_day for outcome in outcomes)
+    span = max(1e-6, 1 - low)
     width = 2 * PAD + STEP * len(outcomes)
     parts = [
         f'<line class="axis" x1="{PAD}" x2="{width - PAD}" y1="{base}" y2="{base}"/>',
@@ -23,7 +28,7 @@ def retention_chart(outcomes: list[Outcome], *, chosen: float) -> dict | None:
     points = []
     for i, outcome in enumerate(outcomes):
         x = PAD + i * STEP
-        bar_h = round(inner_h * outcome.reviews_per_day / top, 1)
+        bar_h = round(bars_h * outcome.reviews_per_day / top, 1)
         css = "bar bar-chosen" if abs(outcome.retention - chosen) < 0.005 else "bar"
         recall = round(100 * outcome.recall_on_day)
         parts.append(
@@ -35,7 +40,7 @@ def retention_chart(outcomes: list[Outcome], *, chosen: float) -> dict | None:
             f'<text class="label" x="{x + 32}" y="{base + 12}" text-anchor="middle">'
             f"{escape(outcome.label)}</text>"
         )
-        y = round(PAD + inner_h * (1 - outcome.recall_on_day), 1)
+        y = round(band_top + band_h * (1 - outcome.recall_on_day) / span, 1)
         points.append((x + 32, y, recall))
     parts.append(
         '<polyline class="line" points="' + " ".join(f"{x},{y}" for x, y, _ in points) + '"/>'

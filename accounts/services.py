@@ -269,4 +269,32 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
             }
             for report in reports
         ],
+        "schedule": _schedule_export(user, profile),
+    }
+
+
+def _schedule_export(user, profile: Profile) -> dict[str, Any]:
+    """The scheduler's settings and every fit of the learner's parameters (issue #16)."""
+    from planner.models import ParameterFit
+
+    return {
+        "desired_retention": profile.desired_retention,
+        "new_per_day": profile.new_per_day,
+        "max_reviews_per_day": profile.max_reviews_per_day,
+        "fsrs_parameters": profile.fsrs_parameters,
+        "syllabus": [topic.slug for topic in profile.syllabus.order_by("slug")],
+        "parameter_fits": [
+            {
+                "fitted_at": _iso(fit.fitted_at),
+                "reviews": fit.reviews,
+                "parameters": fit.parameters,
+                "adopted": fit.adopted,
+                "log_loss_default": fit.log_loss_default,
+                "log_loss_fitted": fit.log_loss_fitted,
+                "rmse_default": fit.rmse_default,
+                "rmse_fitted": fit.rmse_fitted,
+                "retention_table": fit.retention_table,
+            }
+            for fit in ParameterFit.objects.for_user(user).order_by("fitted_at")
+        ],
     }

@@ -387,3 +387,34 @@ def test_readiness_projects_the_plan_per_topic(learner, profile, client):
     assert 0.85 < row.planned_recall <= 1
     page = response.content.decode()
     assert f"<strong>{round(100 * row.planned_recall)}%</strong> keeping to the plan" in page
+
+
+@pytest.mark.django_db
+def test_the_data_export_holds_the_schedule_and_its_fits(learner):
+    from accounts.services import export_user_data
+
+    make_history(learner)
+    fit = services.optimise(user=learner, now=NOW)
+
+    # A fresh user, as the next request loads it (this one has the profile cached).
+    fresh = type(learner).objects.get(pk=learner.pk)
+    schedule = export_user_data(fresh)["schedule"]
+
+    assert schedule["desired_retention"] == 0.9
+    assert schedule["fsrs_parameters"] == fit.parameters
+    [exported] = schedule["parameter_fits"]
+    assert exported["reviews"] == fit.reviews and exported["adopted"] is True
+
+
+@pytest.mark.django_db
+def test_a_session_says_when_a_limit_was_reached(learner, profile, client):
+    profile.new_per_day = 2
+    profile.save()
+    QuestionFactory.create_batch(5)
+    client.force_login(learner)
+
+    response = client.post(reverse("practice_start"), {"mode": "due", "size": 5}, follow=True)
+
+    page = response.content.decode()
+    assert "Question 1 of 2" in page
+    assert "You have reached today’s 2 new questions; more tomorrow." in page

@@ -6,14 +6,20 @@ date), and reports reviews per day and how much of the bank is remembered on the
 last day. A few milliseconds per retention for a bank of a few hundred questions.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 import fsrs_rs_python as fsrs_rs
+from django.core.cache import cache
 
 from quizzes import scheduling
 
 RETENTIONS = (0.80, 0.85, 0.90, 0.95, 0.97)
 DAYS_WITHOUT_DATE = 30
+# The cost grows with questions × days: 5,000 questions over three years take seconds,
+# over half a year a fraction of one. A date further away is simulated this far.
+MAX_DAYS = 180
+CACHE_SECONDS = 3600
 SEED = 2026  # the same figures on every reload
 
 
@@ -29,7 +35,25 @@ class Outcome:
 
 
 def simulate_choices(*, profile, questions: int, days: int) -> list[Outcome]:
+    """The outcomes, cached for an hour per set of inputs (a reload costs nothing)."""
     parameters = list(scheduling.scheduler_for(profile).parameters)
+    days = min(days, MAX_DAYS)
+    key = (
+        "retention-sim:"
+        + hashlib.sha256(
+            repr(
+                (parameters, profile.new_per_day, profile.max_reviews_per_day, questions, days)
+            ).encode()
+        ).hexdigest()
+    )
+    return cache.get_or_set(
+        key,
+        lambda: _simulate(parameters, profile=profile, questions=questions, days=days),
+        CACHE_SECONDS,
+    )
+
+
+def _simulate(parameters, *, profile, questions: int, days: int) -> list[Outcome]:
     config = fsrs_rs.default_simulator_config()
     config.deck_size = max(1, questions)
     config.learn_span = max(1, days)

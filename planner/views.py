@@ -9,7 +9,7 @@ from planner import charts, services
 from planner.forms import ScheduleForm
 from planner.optimiser import MIN_REVIEWS
 from planner.plan import syllabus_questions
-from planner.simulation import DAYS_WITHOUT_DATE, simulate_choices
+from planner.simulation import DAYS_WITHOUT_DATE, MAX_DAYS, simulate_choices
 from planner.tasks import optimise_schedule
 
 
@@ -48,13 +48,14 @@ def decide(request: HttpRequest) -> HttpResponse:
         if profile.interview_date and profile.interview_date > today
         else None
     )
-    days = (interview - today).days if interview else DAYS_WITHOUT_DATE
+    days = min((interview - today).days if interview else DAYS_WITHOUT_DATE, MAX_DAYS)
     syllabus = list(profile.syllabus.values_list("pk", flat=True))
     questions = syllabus_questions(syllabus).count()
     outcomes = simulate_choices(profile=profile, questions=questions, days=days)
     context = {
         "profile": profile,
         "interview": interview,
+        "horizon_cut": bool(interview) and (interview - today).days > MAX_DAYS,
         "days": days,
         "questions": questions,
         "outcomes": outcomes,

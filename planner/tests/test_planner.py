@@ -418,3 +418,13 @@ def test_a_session_says_when_a_limit_was_reached(learner, profile, client):
     page = response.content.decode()
     assert "Question 1 of 2" in page
     assert "You have reached today’s 2 new questions; more tomorrow." in page
+
+
+@pytest.mark.django_db
+def test_help_me_decide_stops_at_half_a_year(learner, profile, client):
+    profile.interview_date = timezone.now().date() + timedelta(days=400)
+    profile.save()
+    QuestionFactory.create_batch(3)
+    client.force_login(learner)
+    page = client.get(reverse("retention_help")).content.decode()
+    assert "over the next 180 days" in page and "the simulation stops at 180 days" in page

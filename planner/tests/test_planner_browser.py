@@ -42,7 +42,6 @@ def test_a_learner_fits_their_schedule_and_chooses_a_retention(page, learner):
 
     page.get_by_role("button", name="Optimise my schedule").click()
     page.get_by_text("your fitted schedule predicts your recall").wait_for()
-    screenshot(page, "schedule-profile")
 
     page.get_by_role("link", name="Help me decide").click()
     page.get_by_role("heading", name="Help me decide: desired retention").wait_for()
@@ -52,4 +51,3 @@ def test_a_learner_fits_their_schedule_and_chooses_a_retention(page, learner):
 
     page.goto(page.url.replace("/schedule/decide/", "/dashboard/"))
     page.get_by_role("heading", name="True retention").wait_for()
-    screenshot(page, "dashboard-plan")

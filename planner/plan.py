@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from quizzes.models import Answer, Card, Question
 # New questions are all first seen this long before the interview, so each gets a few
 # reviews before the day; closer than three weeks, a third of the time left.
 SAFETY_MARGIN_DAYS = 7
+UNSEEN_CACHE_SECONDS = 86400
 
 
 @dataclass(frozen=True)
@@ -74,22 +76,29 @@ def pace(*, user, profile, now: datetime, new_today: int, syllabus: list[int]) -
     days_left = (profile.interview_date - today).days
     margin = SAFETY_MARGIN_DAYS if days_left >= 3 * SAFETY_MARGIN_DAYS else days_left // 3
     seen_by = profile.interview_date - timedelta(days=margin)
-    counts = syllabus_questions(syllabus).aggregate(
-        total=Count("pk"),
-        unseen=Count(
-            "pk", filter=~Q(Exists(Card.objects.filter(user=user, question=OuterRef("pk"))))
-        ),
+    # Unseen questions plus those first seen today are the same number all day, so it
+    # is counted once a day (a scan of the syllabus), not at every session start; a
+    # question editors publish during the day joins the plan the next day.
+    key = f"plan-unseen:{user.pk}:{today}:{','.join(map(str, sorted(syllabus)))}"
+    total, unseen = cache.get_or_set(
+        key, lambda: _syllabus_counts(user, syllabus, new_today), UNSEEN_CACHE_SECONDS
     )
-    # Those first seen today still count as unseen, so the pace holds all day.
-    unseen = counts["unseen"] + new_today
     days = max(1, (seen_by - today).days)
     return Pace(
         interview_date=profile.interview_date,
         seen_by=seen_by,
-        total=counts["total"],
+        total=total,
         unseen=unseen,
         per_day=math.ceil(unseen / days),
     )
+
+
+def _syllabus_counts(user, syllabus: list[int], new_today: int) -> tuple[int, int]:
+    seen = Card.objects.filter(user=user, question=OuterRef("pk"))
+    counts = syllabus_questions(syllabus).aggregate(
+        total=Count("pk"), unseen=Count("pk", filter=~Q(Exists(seen)))
+    )
+    return counts["total"], counts["unseen"] + new_today
 
 
 def allowance(*, user, profile, now: datetime) -> Allowance:

@@ -7,7 +7,7 @@ the bank is never loaded into Python.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 
 from quizzes.models import Answer, Card, Grade, Mode, Question
@@ -31,7 +31,6 @@ class Limits:
     review_limit: int
     # Without topics chosen, new questions come from the interview plan's syllabus.
     syllabus: list = field(default_factory=list)
-    decay: float | None = None  # the learner's forgetting curve (-parameters[20])
     notes: list[str] = field(default_factory=list)
 
 
@@ -42,17 +41,23 @@ def due_then_new(*, user, topics, size: int, now: datetime, limits: Limits | Non
     learner's own forgetting curve), which matters when the backlog is over the
     day's review limit: the rest wait for tomorrow.
     """
-    from accounts.stats import retrievability
+    from accounts.stats import EpochDays
 
     due = Card.objects.filter(user=user, due__lte=now, question__status="published")
     if topics:
         due = due.filter(question__topic__in=topics)
     take = size if limits is None else min(size, limits.reviews_left)
-    recall = retrievability(now, limits.decay) if limits and limits.decay else retrievability(now)
-    ordered = due.annotate(recall=recall).order_by("recall", "due")
-    ids = list(ordered.values_list("question_id", flat=True)[: take + 1])
+    # Most often everything due fits: the index on (user, due) gives it at once. Only a
+    # backlog larger than the session or the day's limit needs every due card's recall.
+    ids = list(due.order_by("due").values_list("question_id", flat=True)[: take + 1])
     if len(ids) > take:
-        ids = ids[:take]
+        # FSRS's recall falls as (time since the last review) / stability grows, for any
+        # parameters: ordering by that ratio is ordering by predicted recall, without
+        # computing a power per row (a Python function on SQLite).
+        ordered = due.annotate(
+            overdue=(Value(now.timestamp() / 86400) - EpochDays("last_review")) / F("stability")
+        ).order_by("-overdue", "due")
+        ids = list(ordered.values_list("question_id", flat=True)[:take]) if take else []
         if limits is not None and take < size:
             limits.notes.append(
                 f"You have reached today’s limit of {limits.review_limit} reviews; the "

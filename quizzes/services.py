@@ -103,7 +103,6 @@ def _limits_for(user, *, now: datetime) -> selection.Limits:
         new_limit=today.new_limit,
         review_limit=today.review_limit,
         syllabus=today.syllabus,
-        decay=-scheduling.scheduler_for(profile).parameters[20],
     )
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Count, Q
 
 from accounts.models import Profile
+from quizzes.forms import TopicsField
 from quizzes.models import Status, Topic
 
 RETENTION_RANGE = "Choose a desired retention from 0.80 to 0.97."
@@ -9,7 +10,8 @@ _CHECKS = ("required", "invalid", "min_value", "max_value")
 
 
 class ScheduleForm(forms.ModelForm):
-    syllabus = forms.ModelMultipleChoiceField(
+    # TopicsField refuses ids too large for the database like any unknown id.
+    syllabus = TopicsField(
         label="Interview syllabus",
         queryset=Topic.objects.none(),
         required=False,

@@ -428,3 +428,13 @@ def test_help_me_decide_stops_at_half_a_year(learner, profile, client):
     client.force_login(learner)
     page = client.get(reverse("retention_help")).content.decode()
     assert "over the next 180 days" in page and "the simulation stops at 180 days" in page
+
+
+@pytest.mark.django_db
+def test_a_syllabus_id_past_64_bits_is_a_message_not_a_500(learner, profile, client):
+    client.force_login(learner)
+    data = {"desired_retention": "0.9", "new_per_day": "5", "max_reviews_per_day": "50",
+            "syllabus": [str(2**70)]}  # fmt: skip
+    response = client.post(reverse("schedule_settings"), data)
+    assert response.status_code == 400
+    assert "is not a valid value" in response.content.decode()

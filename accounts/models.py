@@ -23,6 +23,25 @@ class Profile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text="Questions a day.",
     )
+    # The scheduler's settings (issue #16). Every scheduling decision reads them
+    # (quizzes.scheduling.scheduler_for), so they live on the row a grade already locks.
+    desired_retention = models.FloatField(
+        default=0.9,
+        validators=[MinValueValidator(0.8), MaxValueValidator(0.97)],
+        help_text="The chance of recalling a question when it comes back.",
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(500)], help_text="New questions a day."
+    )
+    max_reviews_per_day = models.PositiveSmallIntegerField(
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text="Reviews a day at most.",
+    )
+    # FSRS parameters fitted to this learner's reviews (planner.optimiser); None: the defaults.
+    fsrs_parameters = models.JSONField(null=True, blank=True)
+    # The topics the interview plan covers; none chosen: every topic.
+    syllabus = models.ManyToManyField("quizzes.Topic", blank=True, related_name="+")
 
     def __str__(self):
         return self.display_name or self.user.get_username()

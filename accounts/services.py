@@ -81,6 +81,7 @@ def update_profile(
         user.email = email
         user.save(update_fields=["email"])
     zone_changed = profile.time_zone != time_zone
+    plan_changed = profile.interview_date != interview_date or zone_changed
     profile.display_name = display_name
     profile.time_zone = time_zone
     profile.interview_date = interview_date
@@ -89,6 +90,11 @@ def update_profile(
     profile.save()
     if zone_changed:
         rebuild_daily_activity(user=user, zone=profile.zone)
+    if plan_changed and interview_date:
+        # Imported here: the planner builds on this module.
+        from planner.services import apply_plan
+
+        apply_plan(profile=profile)
     return profile
 
 
@@ -316,5 +322,33 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                 "resolved_at": _iso(report.resolved_at),
             }
             for report in reports
+        ],
+        "schedule": _schedule_export(user, profile),
+    }
+
+
+def _schedule_export(user, profile: Profile) -> dict[str, Any]:
+    """The scheduler's settings and every fit of the learner's parameters (issue #16)."""
+    from planner.models import ParameterFit
+
+    return {
+        "desired_retention": profile.desired_retention,
+        "new_per_day": profile.new_per_day,
+        "max_reviews_per_day": profile.max_reviews_per_day,
+        "fsrs_parameters": profile.fsrs_parameters,
+        "syllabus": [topic.slug for topic in profile.syllabus.order_by("slug")],
+        "parameter_fits": [
+            {
+                "fitted_at": _iso(fit.fitted_at),
+                "reviews": fit.reviews,
+                "parameters": fit.parameters,
+                "adopted": fit.adopted,
+                "log_loss_default": fit.log_loss_default,
+                "log_loss_fitted": fit.log_loss_fitted,
+                "rmse_default": fit.rmse_default,
+                "rmse_fitted": fit.rmse_fitted,
+                "retention_table": fit.retention_table,
+            }
+            for fit in ParameterFit.objects.for_user(user).order_by("fitted_at")
         ],
     }

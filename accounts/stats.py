@@ -28,9 +28,9 @@ WEEKS = 12
 TARGET_RECALL = 0.8
 
 # FSRS's forgetting curve, R(t) = (1 + FACTOR * t / S) ** DECAY, from the
-# scheduler's own parameters (what fsrs.Scheduler.get_card_retrievability computes).
+# scheduler's own parameters (what fsrs.Scheduler.get_card_retrievability computes);
+# each learner's decay is their own (their fitted parameters).
 _DECAY = -SCHEDULER.parameters[20]
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
 
 
 class EpochDays(Func):
@@ -47,15 +47,41 @@ class EpochDays(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def retrievability(at: datetime):
+def retrievability(at: datetime, decay: float = _DECAY):
     """FSRS retrievability of a card at `at`, as an SQL expression over Card rows.
 
     The same formula as fsrs.Scheduler.get_card_retrievability (whole days elapsed),
     computed in the database so a learner's thousands of cards become one row a topic.
+    `decay` is -parameters[20] of the learner's scheduler.
     """
+    factor = 0.9 ** (1 / decay) - 1
     at_days = at.timestamp() / 86400
     elapsed = Greatest(Floor(Value(at_days) - EpochDays("last_review")), Value(0.0))
-    return Power(Value(1.0) + Value(_FACTOR) * elapsed / F("stability"), Value(_DECAY))
+    return Power(Value(1.0) + Value(factor) * elapsed / F("stability"), Value(decay))
+
+
+# Keeping to the interview plan, a question's last review is one to three days before
+# the day (quizzes.scheduling.planned_due); the projection takes the far end.
+PLAN_GAP_DAYS = 3
+
+
+def recall_after(days: float, decay: float = _DECAY):
+    """Recall `days` after a review with each card's current stability, in SQL: a
+    cautious projection, as the review itself will make the memory more stable."""
+    factor = 0.9 ** (1 / decay) - 1
+    return Power(Value(1.0) + Value(factor * days) / F("stability"), Value(decay))
+
+
+def planned_recall(row, *, in_syllabus: bool, first_stability: float, decay: float) -> float:
+    """A topic's recall on the interview day if the learner keeps to the plan: each seen
+    question reviewed a few days before; each unseen one of the syllabus learned by then
+    (counted at the stability of a first Good, the least it will have); others unseen, 0."""
+    if not row.total:
+        return 0.0
+    factor = 0.9 ** (1 / decay) - 1
+    unseen = (row.total - row.seen) if in_syllabus else 0
+    fresh = (1 + factor * PLAN_GAP_DAYS / first_stability) ** decay
+    return (row.planned_sum + unseen * fresh) / row.total
 
 
 @dataclass
@@ -89,6 +115,12 @@ class TopicRow:
     lapses: int = 0
     retrievability_sum: float = 0.0
     projected_sum: float = 0.0  # over all questions; unseen count as 0
+    stability_sum: float = 0.0
+    planned_sum: float = 0.0  # seen questions' recall on the day after the plan's last review
+    planned_recall: float | None = None  # set by the caller: whole topic, keeping to the plan
+    # Days a seen question of this topic stays above the desired retention after its
+    # last review (the scheduler's interval for the average stability); set by the caller.
+    remembered_days: float | None = None
 
     @property
     def recall_rate(self) -> float | None:
@@ -101,6 +133,19 @@ class TopicRow:
     @property
     def projected_recall(self) -> float:
         return self.projected_sum / self.total if self.total else 0.0
+
+    @property
+    def remembered_text(self) -> str:
+        days = self.remembered_days
+        if days is None:
+            return "–"
+        if days < 1:
+            return "less than a day"
+        if days < 60:
+            return f"about {round(days)} day{'s' if round(days) != 1 else ''}"
+        if days < 730:
+            return f"about {round(days / 30)} months"
+        return f"about {round(days / 365)} years"
 
     @property
     def sort_key(self):
@@ -126,6 +171,21 @@ class Dashboard:
     interview_date: date | None = None
     readiness: list = field(default_factory=list)
     reviews_per_day: int | None = None
+    pace: object = None  # planner.plan.Pace: new questions a day for the interview plan
+    leeches: list = field(default_factory=list)
+    retention_table: list = field(default_factory=list)
+    desired_retention: float = 0.9
+    projected_percent: int | None = None  # every topic, on the interview day, stopping now
+    planned_percent: int | None = None  # the same, keeping to the plan
+
+    @property
+    def new_per_day_text(self) -> str | None:
+        if self.pace is None or not self.pace.unseen:
+            return None
+        return (
+            f"To see all {self.pace.total} questions by {self.pace.seen_by.day} "
+            f"{self.pace.seen_by:%B}: {self.pace.per_day} new a day"
+        )
 
     @property
     def recall_percent(self) -> int | None:
@@ -168,8 +228,75 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     dashboard.heatmap = _heatmap(by_day, today)
     dashboard.weekly = _weekly(by_day, today)
     dashboard.score_points = _score_points(user, zone)
-    _cards_and_topics(dashboard, user=user, zone=zone, now=now)
+    _cards_and_topics(dashboard, user=user, profile=profile, now=now)
+    _plan_and_leeches(dashboard, user=user, profile=profile, now=now)
     return dashboard
+
+
+LEECHES_SHOWN = 10
+
+
+def schedule_version_key(user_id: int) -> str:
+    return f"schedule-version:{user_id}"
+
+
+def schedule_changed(user_id: int) -> None:
+    """Forget the dashboard's cached plan figures: the learner's schedule settings or
+    fitted parameters changed without a new answer (which the cache key would catch)."""
+    try:
+        cache.incr(schedule_version_key(user_id))
+    except ValueError:
+        cache.set(schedule_version_key(user_id), 1, None)
+
+
+def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime) -> None:
+    dashboard.desired_retention = profile.desired_retention
+    version = cache.get(schedule_version_key(user.pk), 0)
+    key = (
+        f"dashboard-plan:{user.pk}:{profile.zone.key}:{dashboard.today}:{dashboard.answered}"
+        f":{dashboard.interview_date}:{version}"
+    )
+    dashboard.pace, dashboard.leeches, dashboard.retention_table, syllabus = cache.get_or_set(
+        key, lambda: _plan_figures(dashboard, user=user, profile=profile, now=now),
+        CARD_FIGURES_TIMEOUT,
+    )  # fmt: skip
+    if dashboard.readiness:
+        from quizzes.scheduling import scheduler_for
+
+        parameters = scheduler_for(profile).parameters
+        for row in dashboard.readiness:
+            row.planned_recall = planned_recall(
+                row,
+                in_syllabus=not syllabus or row.topic.pk in syllabus,
+                first_stability=parameters[2],
+                decay=-parameters[20],
+            )
+        total = sum(row.total for row in dashboard.readiness)
+        planned = sum((row.planned_recall or 0) * row.total for row in dashboard.readiness)
+        dashboard.planned_percent = round(100 * planned / total) if total else None
+        dashboard.readiness.sort(key=lambda row: (row.planned_recall, row.projected_recall))
+
+
+def _plan_figures(dashboard: Dashboard, *, user, profile, now: datetime):
+    """The interview plan's pace, the leeches and the true-retention table: cached with
+    the card figures, as they change only with a grade, the day or the schedule."""
+    from planner.models import ParameterFit
+    from planner.plan import answered_today, pace
+
+    plan = None
+    syllabus = []
+    if dashboard.interview_date and dashboard.interview_date > dashboard.today:
+        new_today, _ = answered_today(user=user, zone=profile.zone, now=now)
+        syllabus = list(profile.syllabus.values_list("pk", flat=True))
+        plan = pace(user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus)
+    leeches = list(
+        Card.objects.filter(user=user, question__status="published")
+        .leeches()
+        .select_related("question__topic")
+        .order_by("-lapses")[:LEECHES_SHOWN]
+    )
+    fit = ParameterFit.objects.for_user(user).latest_first().first()
+    return plan, leeches, fit.retention_table if fit else [], syllabus
 
 
 def _heatmap(by_day: dict, today: date) -> list[dict]:
@@ -238,7 +365,12 @@ def _score_points(user, zone) -> list[dict]:
 CARD_FIGURES_TIMEOUT = 300
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> None:
+def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime) -> None:
+    from quizzes.scheduling import days_remembered, scheduler_for
+
+    zone = profile.zone
+    scheduler = scheduler_for(profile)
+    decay = -scheduler.parameters[20]
     interview_at = None
     if dashboard.interview_date and dashboard.interview_date >= dashboard.today:
         interview_at = datetime.combine(
@@ -246,12 +378,12 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         )
     key = (
         f"dashboard-cards:{user.pk}:{zone.key}:{dashboard.today}:{dashboard.answered}"
-        f":{interview_at and interview_at.date()}"
+        f":{interview_at and interview_at.date()}:{decay}"
     )
     rows, due_by_day = cache.get_or_set(
         key,
         lambda: _card_figures(user=user, zone=zone, today=dashboard.today, now=now,
-                              interview_at=interview_at),
+                              interview_at=interview_at, decay=decay),
         CARD_FIGURES_TIMEOUT,
     )  # fmt: skip
     dashboard.due_today = due_by_day[dashboard.today]
@@ -259,13 +391,23 @@ def _cards_and_topics(dashboard: Dashboard, *, user, zone, now: datetime) -> Non
         {"day": day, "label": f"{day:%a} {_day_label(day)}", "count": due_by_day[day]}
         for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))
     ]
+    for row in rows:
+        if row.seen:
+            row.remembered_days = days_remembered(
+                row.stability_sum / row.seen,
+                scheduler=scheduler,
+                retention=profile.desired_retention,
+            )
     dashboard.topics = sorted(rows, key=lambda row: row.sort_key)
     if interview_at:
+        total = sum(row.total for row in rows)
+        projected = sum(row.projected_sum for row in rows)
+        dashboard.projected_percent = round(100 * projected / total) if total else None
         dashboard.readiness = sorted(rows, key=lambda row: row.projected_recall)
         dashboard.reviews_per_day = _reviews_per_day(dashboard, rows)
 
 
-def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
+def _card_figures(*, user, zone, today: date, now: datetime, interview_at, decay: float):
     """Per-topic mastery and due counts per local day, from the learner's cards in SQL."""
     topics = Topic.objects.annotate(
         total=Count("questions", filter=Q(questions__status="published"))
@@ -276,8 +418,10 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
         seen=Count("id"),
         reviews=Sum("reviews"),
         lapses=Sum("lapses"),
-        retrievability_sum=Sum(retrievability(now)),
-        projected_sum=Sum(retrievability(interview_at)) if interview_at else Value(0.0),
+        retrievability_sum=Sum(retrievability(now, decay)),
+        projected_sum=Sum(retrievability(interview_at, decay)) if interview_at else Value(0.0),
+        stability_sum=Sum("stability"),
+        planned_sum=Sum(recall_after(PLAN_GAP_DAYS, decay)) if interview_at else Value(0.0),
     )
     for values in per_topic:
         row = rows.get(values["question__topic_id"])
@@ -288,6 +432,8 @@ def _card_figures(*, user, zone, today: date, now: datetime, interview_at):
         row.lapses = values["lapses"]
         row.retrievability_sum = values["retrievability_sum"] or 0.0
         row.projected_sum = values["projected_sum"] or 0.0
+        row.stability_sum = values["stability_sum"] or 0.0
+        row.planned_sum = values["planned_sum"] or 0.0
 
     horizon = datetime.combine(
         today + timedelta(days=FORECAST_DAYS), datetime.min.time(), tzinfo=zone

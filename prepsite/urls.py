@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("reminders/", include("reminders.urls")),
+    path("schedule/", include("planner.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("dashboard/sessions.csv", session_history_csv, name="session_history_csv"),
     path("", include("quizzes.urls")),

@@ -350,6 +350,17 @@ class Answer(models.Model):
         return self.grade in RECALLED_GRADES
 
 
+# A question graded Again this many times is a leech: reviewing it again and again
+# is not working (Anki's default is 8; interview preparation has weeks, not years).
+LEECH_LAPSES = 6
+
+
+class CardQuerySet(models.QuerySet):
+    def leeches(self):
+        """Cards failed LEECH_LAPSES times or more (see Card.is_leech)."""
+        return self.filter(lapses__gte=LEECH_LAPSES)
+
+
 class Card(models.Model):
     """A learner's FSRS scheduling state for one question (the fields of fsrs.Card)."""
 
@@ -366,6 +377,8 @@ class Card(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0, help_text="Reviews graded Again.")
 
+    objects = CardQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "question"], name="card_unique_per_user")
@@ -374,3 +387,7 @@ class Card(models.Model):
 
     def __str__(self):
         return f"Card for question {self.question_id}, due {self.due:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_leech(self) -> bool:
+        return self.lapses >= LEECH_LAPSES

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from accounts.models import Profile
 from quizzes import scheduling
 from quizzes.forms import RevealForm
 from quizzes.models import Card, Grade, SessionItem
@@ -57,11 +58,19 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         return context
     key_points = list(item.question.key_points.all())
     card = Card.objects.filter(user_id=session.user_id, question_id=item.question_id).first()
-    intervals = scheduling.preview_intervals(card, question_id=item.question_id, now=now)
+    profile = Profile.objects.filter(user_id=session.user_id).first()
+    intervals = scheduling.preview_intervals(
+        card,
+        question_id=item.question_id,
+        now=now,
+        scheduler=scheduling.scheduler_for(profile, fuzz=False),
+    )
     suggestion = suggested_grade(0, len(key_points))
     context.update(
         key_points=key_points,
         suggestion=suggestion,
+        leech=card is not None and card.is_leech,
+        lapses=card.lapses if card else 0,
         grades=[
             {
                 "value": grade.value,

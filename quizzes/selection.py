@@ -4,9 +4,10 @@ Each mode is a few indexed queries that return at most `size` question ids;
 the bank is never loaded into Python.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 
 from quizzes.models import Answer, Card, Grade, Mode, Question
@@ -20,21 +21,68 @@ def _bank(topics):
     return Question.objects.published().for_topics(topics)
 
 
-def due_then_new(*, user, topics, size: int, now: datetime) -> list[int]:
-    """Questions the scheduler says are due (most overdue first), then new ones."""
+@dataclass
+class Limits:
+    """What today's limits leave (planner.plan.Allowance), and what they held back."""
+
+    new_left: int
+    reviews_left: int
+    new_limit: int
+    review_limit: int
+    # Without topics chosen, new questions come from the interview plan's syllabus.
+    syllabus: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def due_then_new(*, user, topics, size: int, now: datetime, limits: Limits | None = None):
+    """Questions the scheduler says are due, then new ones.
+
+    The due questions most likely forgotten come first (lowest predicted recall by the
+    learner's own forgetting curve), which matters when the backlog is over the
+    day's review limit: the rest wait for tomorrow.
+    """
+    from accounts.stats import EpochDays
+
     due = Card.objects.filter(user=user, due__lte=now, question__status="published")
     if topics:
         due = due.filter(question__topic__in=topics)
-    ids = list(due.order_by("due").values_list("question_id", flat=True)[:size])
+    take = size if limits is None else min(size, limits.reviews_left)
+    # Most often everything due fits: the index on (user, due) gives it at once. Only a
+    # backlog larger than the session or the day's limit needs every due card's recall.
+    ids = list(due.order_by("due").values_list("question_id", flat=True)[: take + 1])
+    if len(ids) > take:
+        # FSRS's recall falls as (time since the last review) / stability grows, for any
+        # parameters: ordering by that ratio is ordering by predicted recall, without
+        # computing a power per row (a Python function on SQLite).
+        ordered = due.annotate(
+            overdue=(Value(now.timestamp() / 86400) - EpochDays("last_review")) / F("stability")
+        ).order_by("-overdue", "due")
+        ids = list(ordered.values_list("question_id", flat=True)[:take]) if take else []
+        if limits is not None and take < size:
+            limits.notes.append(
+                f"You have reached today’s limit of {limits.review_limit} reviews; the "
+                "questions you are most likely to have forgotten came first, the rest wait "
+                "for tomorrow."
+            )
     if len(ids) < size:
-        ids += new_questions(user=user, topics=topics, size=size - len(ids), now=now)
+        ids += new_questions(user=user, topics=topics, size=size - len(ids), now=now, limits=limits)
     return ids
 
 
-def new_questions(*, user, topics, size: int, now: datetime) -> list[int]:
+def new_questions(*, user, topics, size: int, now: datetime, limits: Limits | None = None):
     """Questions the learner has never graded, easiest first, in random order within each."""
+    if limits is not None and not topics and limits.syllabus:
+        topics = limits.syllabus
     unseen = _bank(topics).filter(~Exists(_cards_for(user)))
-    return list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[:size])
+    take = size if limits is None else min(size, limits.new_left)
+    ids = list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[: take + 1])
+    if len(ids) > take:
+        ids = ids[:take]
+        if limits is not None and take < size:
+            limits.notes.append(
+                f"You have reached today’s {limits.new_limit} new questions; more tomorrow."
+            )
+    return ids
 
 
 def weakest(*, user, topics, size: int, now: datetime) -> list[int]:
@@ -70,5 +118,13 @@ SELECTORS = {
 }
 
 
-def choose_questions(*, user, topics, mode: str, size: int, now: datetime) -> list[int]:
+# The scheduled modes keep to the day's limits; Weakest and Random are extra practice.
+LIMITED_MODES = (Mode.DUE, Mode.NEW)
+
+
+def choose_questions(
+    *, user, topics, mode: str, size: int, now: datetime, limits: Limits | None = None
+) -> list[int]:
+    if mode in LIMITED_MODES:
+        return SELECTORS[mode](user=user, topics=topics, size=size, now=now, limits=limits)
     return SELECTORS[mode](user=user, topics=topics, size=size, now=now)

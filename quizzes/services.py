@@ -30,6 +30,8 @@ from quizzes.models import (
 class StartedSession:
     session: PracticeSession
     requested: int
+    # Why fewer questions came than asked for: a daily limit was reached.
+    notes: tuple[str, ...] = ()
 
     @property
     def shortfall(self) -> bool:
@@ -61,12 +63,16 @@ def start_session(
     `question_ids` overrides the choice (used for "Practice missed questions").
     """
     now = now or timezone.now()
+    limits = None
     if question_ids is None:
+        if mode in selection.LIMITED_MODES:
+            limits = _limits_for(user, now=now)
         question_ids = selection.choose_questions(
-            user=user, topics=topics, mode=mode, size=size, now=now
+            user=user, topics=topics, mode=mode, size=size, now=now, limits=limits
         )
+    notes = tuple(limits.notes) if limits else ()
     if not question_ids:
-        raise ValidationError(NO_QUESTIONS[mode], code="no_questions")
+        raise ValidationError(notes[0] if notes else NO_QUESTIONS[mode], code="no_questions")
     session = PracticeSession.objects.create(
         user=user,
         mode=mode,
@@ -80,7 +86,24 @@ def start_session(
         SessionItem(session=session, question_id=qid, position=position)
         for position, qid in enumerate(question_ids)
     )
-    return StartedSession(session=session, requested=size)
+    return StartedSession(session=session, requested=size, notes=notes)
+
+
+def _limits_for(user, *, now: datetime) -> selection.Limits:
+    """Today's limits for the learner: a fixed handful of queries (planner.plan)."""
+    from planner.plan import allowance
+
+    # An account without a profile (made by a command) has the defaults; none is made here
+    # (and `user_id`, not `user`: an unsaved profile must not be cached on the user).
+    profile = Profile.objects.filter(user_id=user.pk).first() or Profile(user_id=user.pk)
+    today = allowance(user=user, profile=profile, now=now)
+    return selection.Limits(
+        new_left=today.new_left,
+        reviews_left=today.reviews_left,
+        new_limit=today.new_limit,
+        review_limit=today.review_limit,
+        syllabus=today.syllabus,
+    )
 
 
 def reveal(*, item: SessionItem, typed_answer: str, now: datetime | None = None) -> SessionItem:
@@ -151,25 +174,40 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         seconds_to_grade=_seconds(revealed_at or shown_at, now),
         answered_at=now,
     )
-    _update_card(user_id=session.user_id, question_id=item.question_id, grade=grade, now=now)
+    # The profile first: its time zone, scheduler settings and interview date all
+    # shape this grade, and reading it once keeps the round trips as they were.
+    profile = _locked_profile(session.user_id)
+    _update_card(
+        user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
+    )
     recalled = grade in RECALLED_GRADES
-    _count_daily_activity(user_id=session.user_id, recalled=recalled, now=now)
-    finished = {"finished_at": now} if item.position + 1 >= session.size else {}
+    _count_daily_activity(user_id=session.user_id, recalled=recalled, now=now, profile=profile)
+    finished = item.position + 1 >= session.size
     # Not if the learner abandoned the session meanwhile (another tab): then nothing of
     # this grade is kept, and the session stays abandoned rather than also finished.
     updated = PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
         answered=F("answered") + 1,
         recalled=F("recalled") + int(recalled),
         current_shown_at=now,
-        **finished,
+        **({"finished_at": now} if finished else {}),
     )
     if not updated:
         raise _SessionOver
+    if finished:
+        _refit_after_commit(session.user_id)
     return answer
 
 
 class _SessionOver(Exception):
     """Rolls a grade back when its session was abandoned while it was being recorded."""
+
+
+def _refit_after_commit(user_id: int) -> None:
+    """At the end of each session, let the worker re-fit the schedule if enough new
+    reviews have come in since the last fit (planner.tasks.refit_if_due decides)."""
+    from planner.tasks import refit_if_due
+
+    transaction.on_commit(lambda: refit_if_due.enqueue(user_id))
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> int | None:
@@ -178,15 +216,27 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds())
 
 
-def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime) -> None:
+def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime, profile) -> None:
     card = Card.objects.select_for_update().filter(user_id=user_id, question_id=question_id).first()
-    new = scheduling.review(card, question_id=question_id, grade=grade, now=now)
+    new = scheduling.review(
+        card,
+        question_id=question_id,
+        grade=grade,
+        now=now,
+        scheduler=scheduling.scheduler_for(profile),
+    )
+    due = scheduling.planned_due(
+        new.due,
+        question_id=question_id,
+        now=now,
+        interview_at=scheduling.interview_start(profile),
+    )
     fields = {
         "state": new.state.value,
         "step": new.step,
         "stability": new.stability,
         "difficulty": new.difficulty,
-        "due": new.due,
+        "due": due,
         "last_review": new.last_review,
     }
     if card is None:
@@ -203,14 +253,18 @@ def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime) -
         )
 
 
-def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime) -> None:
+def _locked_profile(user_id: int) -> Profile | None:
+    # Locked: a change of time zone re-counts the roll-up with this row locked too.
+    return Profile.objects.select_for_update(no_key=True).filter(user_id=user_id).first()
+
+
+def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime, profile) -> None:
     """Add one answer to the learner's roll-up for their local day, in one statement.
 
     The time zone is read with the profile row locked: a change of zone re-counts the
     roll-up with that row locked too (accounts.services.update_profile), so this grade
     lands either before the re-count, which includes it, or after it, in the new zone.
     """
-    profile = Profile.objects.select_for_update(no_key=True).filter(user_id=user_id).first()
     zone = profile.zone if profile else timezone.get_default_timezone()
     day = timezone.localtime(now, zone).date()
     table = DailyActivity._meta.db_table

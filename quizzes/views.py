@@ -71,7 +71,9 @@ def practice_start(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if started.shortfall:
+            for note in started.notes:
+                messages.info(request, note)
+            if started.shortfall and not started.notes:
                 messages.info(
                     request,
                     f"Only {started.session.size} questions qualify, so this session has "

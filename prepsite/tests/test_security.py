@@ -79,6 +79,7 @@ PLAUSIBLE = {
     "practice_grade": {"position": 1, "grade": 3},
     "practice_report": {"reason": "wrong", "note": "The sign is flipped."},
     "reminder_settings": {"daily": "on", "hour": 7},
+    "schedule_settings": {"desired_retention": 0.85, "new_per_day": 5, "max_reviews_per_day": 50},
 }
 # Routes that must be among those taking a POST: a check that the walk found them.
 KNOWN_POSTS = {
@@ -99,6 +100,8 @@ KNOWN_POSTS = {
     "reminder_settings",
     "new_calendar_link",
     "unsubscribe",
+    "schedule_settings",
+    "optimise_schedule",
 }
 # RFC 8058: a mail provider's one-click unsubscribe posts without a cookie or CSRF token;
 # the signed token in the address is the proof.

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "quizzes",
     "accounts",
     "reminders",
+    "interviews",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,8 @@ def question(editor_client):
         "key_points-MAX_NUM_FORMS": "10",
         "key_points-0-order": "0",
         "key_points-0-text": "Weights are shared",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
         "reports-TOTAL_FORMS": "0",
         "reports-INITIAL_FORMS": "0",
         "reports-MIN_NUM_FORMS": "0",

@@ -7,71 +7,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('quizzes', '0006_follow_ups'),
+        ("quizzes", "0006_follow_ups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('minutes', models.PositiveSmallIntegerField()),
-                ('level', models.CharField(choices=[('easy', 'Easy'), ('medium', 'Medium'), ('hard', 'Hard')], max_length=10)),
-                ('question_seconds', models.PositiveSmallIntegerField(help_text='Budget of each question.')),
-                ('follow_up_seconds', models.PositiveSmallIntegerField(help_text='Budget of each follow-up.')),
-                ('started_at', models.DateTimeField()),
-                ('deadline', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_automatically', models.BooleanField(default=False)),
-                ('score_percent', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='interview', to='quizzes.practicesession')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interviews', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("minutes", models.PositiveSmallIntegerField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("easy", "Easy"), ("medium", "Medium"), ("hard", "Hard")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "question_seconds",
+                    models.PositiveSmallIntegerField(help_text="Budget of each question."),
+                ),
+                (
+                    "follow_up_seconds",
+                    models.PositiveSmallIntegerField(help_text="Budget of each follow-up."),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("deadline", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_automatically", models.BooleanField(default=False)),
+                ("score_percent", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interview",
+                        to="quizzes.practicesession",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterviewStep',
+            name="InterviewStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('sub', models.PositiveSmallIntegerField(default=0)),
-                ('budget_seconds', models.PositiveSmallIntegerField()),
-                ('shown_at', models.DateTimeField(blank=True, null=True)),
-                ('revealed_at', models.DateTimeField(blank=True, null=True)),
-                ('auto_revealed', models.BooleanField(default=False)),
-                ('typed_answer', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('overtime_seconds', models.PositiveIntegerField(default=0)),
-                ('covered', models.BooleanField(blank=True, null=True)),
-                ('follow_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='quizzes.followup')),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='interviews.interview')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quizzes.sessionitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("sub", models.PositiveSmallIntegerField(default=0)),
+                ("budget_seconds", models.PositiveSmallIntegerField()),
+                ("shown_at", models.DateTimeField(blank=True, null=True)),
+                ("revealed_at", models.DateTimeField(blank=True, null=True)),
+                ("auto_revealed", models.BooleanField(default=False)),
+                ("typed_answer", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("overtime_seconds", models.PositiveIntegerField(default=0)),
+                ("covered", models.BooleanField(blank=True, null=True)),
+                (
+                    "follow_up",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="quizzes.followup",
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="interviews.interview",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="quizzes.sessionitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'sub'],
+                "ordering": ["position", "sub"],
             },
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['user', '-started_at'], name='interview_user_started'),
+            model_name="interview",
+            index=models.Index(fields=["user", "-started_at"], name="interview_user_started"),
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['finished_at', 'deadline'], name='interview_open_deadline'),
+            model_name="interview",
+            index=models.Index(fields=["finished_at", "deadline"], name="interview_open_deadline"),
         ),
         migrations.AddConstraint(
-            model_name='interviewstep',
-            constraint=models.UniqueConstraint(fields=('interview', 'position', 'sub'), name='interview_step_unique'),
+            model_name="interviewstep",
+            constraint=models.UniqueConstraint(
+                fields=("interview", "position", "sub"), name="interview_step_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('follow_up__isnull', True), ('sub', 0)), models.Q(('follow_up__isnull', False), ('sub__gt', 0)), _connector='OR'), name='interview_step_follow_up_sub'),
+            model_name="interviewstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("follow_up__isnull", True), ("sub", 0)),
+                    models.Q(("follow_up__isnull", False), ("sub__gt", 0)),
+                    _connector="OR",
+                ),
+                name="interview_step_follow_up_sub",
+            ),
         ),
     ]

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from interviews import selection
@@ -84,6 +85,10 @@ def start_interview(
     return interview
 
 
+def report_url(interview: Interview) -> str:
+    return reverse("interview_report", args=[interview.pk])
+
+
 def _lock(interview: Interview) -> Interview:
     locked = Interview.objects.select_for_update().get(pk=interview.pk)
     for name in ("finished_at", "ended_automatically", "score_percent"):
@@ -111,7 +116,12 @@ def resume(*, interview: Interview, now: datetime | None = None) -> InterviewSte
         _end(interview, now=interview.deadline + AUTO_END_MARGIN, automatically=True)
         return None
     step = current_step(interview)
-    if step is None:
+    abandoned = PracticeSession.objects.filter(
+        pk=interview.session_id, abandoned_at__isnull=False
+    ).exists()
+    if step is None or abandoned:
+        # Nothing left, or its questions were abandoned as a practice session (the
+        # dashboard's history offers that): the report covers what was answered.
         _end(interview, now=now, automatically=False)
         return None
     if step.shown_at is None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from interviews import selection, services
 from interviews.models import AUTO_END_MARGIN, Interview
 from interviews.scoring import build_report
+from quizzes import services as practice_services
 from quizzes.models import Answer, Card, FollowUp, Grade, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -392,6 +393,22 @@ def test_no_next_question_once_the_interview_time_is_over(learner):
         key_point_ids=[],
         now=T0 + timedelta(minutes=31),
     )
+
+    interview.refresh_from_db()
+    assert interview.is_finished and not interview.ended_automatically
+
+
+def test_abandoning_its_practice_session_ends_the_interview(learner):
+    QuestionFactory.create_batch(5)
+    interview = _start(learner)
+    step = services.current_step(interview)
+    services.reveal(interview=interview, step=step, typed_answer="", now=T0)
+    services.grade_question(
+        interview=interview, step=step, grade=Grade.GOOD, key_point_ids=[], now=T0
+    )
+    practice_services.abandon_session(session=interview.session)
+
+    assert services.resume(interview=interview, now=T0 + timedelta(seconds=5)) is None
 
     interview.refresh_from_db()
     assert interview.is_finished and not interview.ended_automatically

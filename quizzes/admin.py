@@ -458,6 +458,25 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
         )
         lines.append("key points:")
         lines.extend(f"  - {text}" for _, _, text in points)
+        # And its follow-ups (Question follows follow_ups too).
+        follow_ups = sorted(
+            (
+                fields["order"],
+                fields["id"],
+                fields["after_missing"],
+                " ".join(fields["prompt"].split()),
+            )
+            for fields in (
+                v.field_dict for v in version.revision.version_set.get_for_model(FollowUp)
+            )
+            if str(fields["question_id"]) == version.object_id
+        )
+        if follow_ups:
+            lines.append("follow-ups:")
+            lines.extend(
+                f"  - after missing {after or 'any'}: {prompt}"
+                for _, _, after, prompt in follow_ups
+            )
         return lines
 
     def save_formset(self, request, form, formset, change):

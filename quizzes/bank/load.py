@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import PROTECT
 from django.utils import timezone
 
 from quizzes.bank.errors import Errors
@@ -342,6 +343,7 @@ def _write_follow_ups(
     ):
         existing[follow_up.question_id].append(follow_up)
     to_create, to_update, to_delete = [], [], []
+    labels: dict[int, str] = {}
     for key, records in found.items():
         question_id = ids[key]
         rows = existing[question_id]
@@ -377,8 +379,14 @@ def _write_follow_ups(
         for row in rows[len(records) :]:
             if row.imported_hash and row.imported_hash == content_hash(follow_up_content(row)):
                 to_delete.append(row.pk)
+                labels[row.pk] = f"{key} follow-up {row.order + 1}"
             else:
                 summary.follow_ups_kept.append(f"{key} follow-up {row.order + 1}")
+    asked = {pk: labels[pk] for pk in _asked(to_delete)}
+    if asked:
+        # Learners' interview reports point at them (PROTECT): they stay, listed.
+        summary.follow_ups_kept += [f"{asked[pk]} (asked in interviews)" for pk in sorted(asked)]
+        to_delete = [pk for pk in to_delete if pk not in asked]
     for chunk in _chunks(to_delete):
         FollowUp.objects.filter(pk__in=chunk).delete()
     if to_update:
@@ -394,6 +402,24 @@ def _write_follow_ups(
     changed_questions.update(row.question_id for row in to_create)
     if to_delete:
         changed_questions.update(ids[key] for key in found)
+
+
+def _asked(follow_up_ids: list[int]) -> set[int]:
+    """Those of the follow-ups that something protects from deletion (an interview that
+    asked them), found through the model's relations so the bank needs no other app."""
+    protected: set[int] = set()
+    # Hidden too: a relation named "+" (no reverse accessor) protects all the same.
+    for relation in FollowUp._meta.get_fields(include_hidden=True):
+        if not relation.auto_created or getattr(relation, "on_delete", None) is not PROTECT:
+            continue
+        column = relation.field.attname
+        for chunk in _chunks(follow_up_ids):
+            protected.update(
+                relation.related_model._default_manager.filter(
+                    **{f"{column}__in": chunk}
+                ).values_list(column, flat=True)
+            )
+    return protected
 
 
 def load_bank(

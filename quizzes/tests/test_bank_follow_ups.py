@@ -8,6 +8,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from reversion.models import Version
 
+from interviews import services as interviews
 from quizzes.bank import export_bank, load_bank
 from quizzes.models import FollowUp, Question
 
@@ -174,3 +175,20 @@ def test_export_writes_follow_ups_that_load_back_unchanged(tmp_path):
     summary = load_bank(exported)
     assert (summary.follow_ups_created, summary.follow_ups_updated) == (0, 0)
     assert not summary.follow_ups_kept
+
+
+def test_a_follow_up_asked_in_an_interview_is_kept_when_the_file_drops_it(tmp_path, learner):
+    first, asked = _follow_up(), _follow_up(after_missing=None, prompt="Always asked?")
+    load_bank(_file(tmp_path, follow_ups=[first, asked]))
+    interview = interviews.start_interview(user=learner, minutes=30, level="medium")
+    step = interviews.current_step(interview)
+    interviews.reveal(interview=interview, step=step, typed_answer="")
+    every_point = list(step.item.question.key_points.values_list("pk", flat=True))
+    interviews.grade_question(interview=interview, step=step, grade=3, key_point_ids=every_point)
+    assert [s.follow_up.prompt for s in interview.steps.filter(sub__gt=0)] == ["Always asked?"]
+
+    summary = load_bank(_file(tmp_path, follow_ups=[first]))
+
+    assert summary.follow_ups_deleted == 0
+    assert summary.follow_ups_kept == ["adam-bias follow-up 2 (asked in interviews)"]
+    assert FollowUp.objects.count() == 2

@@ -169,8 +169,9 @@ class TestExportUserData:
         get_profile(learner)  # made at sign-up
         fresh = User.objects.get(pk=learner.pk)
         # profile, sessions, their topics, their items with questions, answers with
-        # questions, ticked key points, cards with questions, daily activity, reports.
-        with django_assert_max_num_queries(9):
+        # questions, ticked key points, cards with questions, daily activity, reports,
+        # mock interviews and their steps.
+        with django_assert_max_num_queries(11):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

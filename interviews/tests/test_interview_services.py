@@ -412,3 +412,22 @@ def test_abandoning_its_practice_session_ends_the_interview(learner):
 
     interview.refresh_from_db()
     assert interview.is_finished and not interview.ended_automatically
+
+
+def test_the_learners_data_export_holds_their_interviews_and_nobody_elses(learner, other_learner):
+    from accounts.services import export_user_data
+
+    interview, step, _ = _one_question_interview(learner, (None, "Always?"))
+    services.grade_question(
+        interview=interview, step=step, grade=Grade.GOOD, key_point_ids=[], now=T0
+    )
+    follow_up = services.current_step(interview)
+    services.reveal(interview=interview, step=follow_up, typed_answer="My follow-up answer")
+    _start(other_learner)
+
+    data = export_user_data(learner)["mock_interviews"]
+
+    assert len(data) == 1
+    assert [s["follow_up"] for s in data[0]["steps"]] == [None, "Always?"]
+    assert data[0]["steps"][1]["typed_answer"] == "My follow-up answer"
+    assert data[0]["session"] == str(interview.session_id)

@@ -74,7 +74,7 @@
       const tick = function () {
         if (!el.isConnected) return;
         if (left > 0) {
-          el.textContent = clockText(left);
+          el.textContent = clockText(left) + (el.dataset.suffix || "");
         } else if (overtime) {
           el.classList.add("expired");
           el.textContent = "time is up, " + clockText(-left) + " over";

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import DailyActivity, LoginSession, Profile
+from interviews.export import interview_data
 from quizzes.models import (
     RECALLED_GRADES,
     Answer,
@@ -324,6 +325,7 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
             for report in reports
         ],
         "schedule": _schedule_export(user, profile),
+        "mock_interviews": interview_data(user),
     }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "reminders",
     "planner",
+    "interviews",
 ]
 
 MIDDLEWARE = [

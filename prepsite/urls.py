@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("dashboard/sessions.csv", session_history_csv, name="session_history_csv"),
     path("", include("quizzes.urls")),
+    path("", include("interviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

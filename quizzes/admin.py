@@ -16,7 +16,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import Avg, CharField, Count, F, FloatField, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.forms.widgets import Script
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -43,6 +54,7 @@ from quizzes.models import (
     RECALLED_GRADES,
     Answer,
     Card,
+    FollowUp,
     KeyPoint,
     Question,
     Report,
@@ -186,6 +198,41 @@ class KeyPointInline(admin.TabularInline):
         return 1 if obj else self.extra
 
 
+class FollowUpInline(admin.StackedInline):
+    # What the interview asks next when the learner missed the numbered key point.
+    model = FollowUp
+    fields = ["order", "after_missing", "prompt", "answer"]
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 90})}}
+    extra = 0
+    verbose_name = "follow-up question"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = _follow_up_form(obj)
+        return super().get_formset(request, obj, **kwargs)
+
+
+def _follow_up_form(question):
+    """A follow-up's key point number must be one the question has."""
+
+    class FollowUpForm(forms.ModelForm):
+        class Meta:
+            model = FollowUp
+            fields = ["order", "after_missing", "prompt", "answer"]
+
+        def clean_after_missing(self):
+            number = self.cleaned_data["after_missing"]
+            if number is not None and question is not None:
+                count = question.key_points.count()
+                if not 1 <= number <= count:
+                    raise forms.ValidationError(
+                        f"This question has {count} key points: give a number from 1 to "
+                        f"{count}, or leave it empty to ask the follow-up every time."
+                    )
+            return number
+
+    return FollowUpForm
+
+
 class ReportResolveForm(forms.ModelForm):
     resolved = forms.BooleanField(
         required=False, help_text="Tick when the question has been fixed or the report answered."
@@ -325,7 +372,7 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
     search_fields = ["key", "prompt", "answer", "tags"]
     search_help_text = "Searches key, prompt, answer and tags."
     actions = ["publish", "unpublish", "retire"]
-    inlines = [KeyPointInline, OpenReportInline]
+    inlines = [KeyPointInline, FollowUpInline, OpenReportInline]
     readonly_fields = [
         "prompt_preview",
         "answer_preview",
@@ -411,6 +458,25 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
         )
         lines.append("key points:")
         lines.extend(f"  - {text}" for _, _, text in points)
+        # And its follow-ups (Question follows follow_ups too).
+        follow_ups = sorted(
+            (
+                fields["order"],
+                fields["id"],
+                fields["after_missing"],
+                " ".join(fields["prompt"].split()),
+            )
+            for fields in (
+                v.field_dict for v in version.revision.version_set.get_for_model(FollowUp)
+            )
+            if str(fields["question_id"]) == version.object_id
+        )
+        if follow_ups:
+            lines.append("follow-ups:")
+            lines.extend(
+                f"  - after missing {after or 'any'}: {prompt}"
+                for _, _, after, prompt in follow_ups
+            )
         return lines
 
     def save_formset(self, request, form, formset, change):

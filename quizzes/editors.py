@@ -7,6 +7,7 @@ EDITOR_PERMISSIONS = {
     "topic": ["view", "add", "change", "delete"],
     "question": ["view", "add", "change", "delete"],
     "keypoint": ["view", "add", "change", "delete"],
+    "followup": ["view", "add", "change", "delete"],
     "report": ["view", "change"],
 }
 

@@ -66,8 +66,9 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(topic__in=topics) if topics else self
 
 
-# A question's revision holds its key points: History shows and reverts them together.
-@reversion.register(follow=["key_points"])
+# A question's revision holds its key points and follow-ups: History shows and reverts
+# them together.
+@reversion.register(follow=["key_points", "follow_ups"])
 class Question(models.Model):
     key = models.CharField(
         max_length=100,
@@ -166,6 +167,42 @@ class KeyPoint(models.Model):
         return self.text
 
 
+@reversion.register()
+class FollowUp(models.Model):
+    """What an interviewer asks next when a key point of the question was missed."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follow_ups")
+    # The 1-based number of the key point (in the question's order) whose miss asks this;
+    # empty: asked after every answer. A number, as in the bank files, so a rewording of
+    # the point (updated in place) keeps its follow-up.
+    after_missing = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Number of the key point (1 = first) whose miss asks this. Empty: always.",
+    )
+    prompt = models.TextField(max_length=MAX_TEXT_LENGTH, help_text="Markdown.")
+    answer = models.TextField(
+        max_length=MAX_TEXT_LENGTH, help_text="A short reference answer, in Markdown."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    # As Question.imported_hash: the content hash the bank loader last wrote here.
+    imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"Follow-up: {self.prompt.strip()[:70]}"
+
+    @property
+    def prompt_html(self) -> SafeString:
+        return render_markdown(self.prompt)
+
+    @property
+    def answer_html(self) -> SafeString:
+        return render_markdown(self.answer)
+
+
 class Report(models.Model):
     class Reason(models.TextChoices):
         WRONG = "wrong", "The reference answer is wrong"
@@ -206,6 +243,7 @@ class Mode(models.TextChoices):
     WEAKEST = "weakest", "Weakest"
     RANDOM = "random", "Random"
     MISSED = "missed", "Missed questions"
+    INTERVIEW = "interview", "Mock interview"
 
 
 class PracticeSessionQuerySet(models.QuerySet):

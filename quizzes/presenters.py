@@ -1,5 +1,6 @@
 """What the practice templates show, computed in a fixed number of queries."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -45,6 +46,9 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
     }
     if item is None:
         return context
+    # The session partials post here; the interview card gives its own addresses.
+    context["reveal_url"] = reverse("practice_reveal", args=[session.pk])
+    context["grade_url"] = reverse("practice_grade", args=[session.pk])
     if session.timer_seconds:
         started = session.current_shown_at or now
         elapsed = int((now - started).total_seconds())

@@ -34,6 +34,13 @@ def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
     return get_object_or_404(PracticeSession, pk=session_id, user=request.user)
 
 
+def _running_interview(request: HttpRequest, session: PracticeSession) -> HttpResponse | None:
+    """A mock interview's questions are answered on its own card, with its clock."""
+    if session.mode != Mode.INTERVIEW or session.is_over:
+        return None
+    return _to(request, reverse("interview_detail", args=[session.interview.pk]))
+
+
 def _get_item(session: PracticeSession, position: int) -> SessionItem:
     return get_object_or_404(
         SessionItem.objects.select_related("question__topic"), session=session, position=position
@@ -89,6 +96,8 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 @never_cache
 def session_detail(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
+    if interview := _running_interview(request, session):
+        return interview
     if session.is_over:
         # An abandoned session shows what was graded, without a score.
         return render(request, "quizzes/summary.html", summary_context(session))
@@ -99,6 +108,8 @@ def session_detail(request: HttpRequest, session_id) -> HttpResponse:
 @never_cache
 def reveal(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
+    if interview := _running_interview(request, session):
+        return interview
     form = RevealForm(request.POST)
     if not form.is_valid():
         return _render_session(request, session, status=400, form=form)
@@ -114,6 +125,8 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
 @never_cache
 def grade(request: HttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
+    if interview := _running_interview(request, session):
+        return interview
     # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
     raw = request.POST.get("position", "")
     position = int(raw) if raw.isascii() and raw.isdigit() else None

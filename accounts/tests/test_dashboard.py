@@ -257,13 +257,14 @@ def test_dashboard_query_count_is_constant(learner_client, learner, answers,
     Profile.objects.create(user=learner, interview_date=timezone.now().date() + timedelta(days=9))
     # session + user, profile, daily roll-up, finished-session count, recent scores,
     # topics, cards per topic, cards due per day, history count, history page, history topics;
-    # the plan: today's answers, syllabus, the syllabus's unseen count, leeches, latest fit
-    with django_assert_max_num_queries(17):
+    # the plan: today's answers, syllabus, the syllabus's unseen count, leeches, latest fit;
+    # the latest mock interviews
+    with django_assert_max_num_queries(18):
         response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "Readiness for" in response.content.decode()
     # Reloaded before the next grade: topics, cards per topic and due days come from the cache.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         learner_client.get(reverse("dashboard"))
 
 

@@ -170,8 +170,8 @@ class TestExportUserData:
         fresh = User.objects.get(pk=learner.pk)
         # profile, sessions, their topics, their items with questions, answers with
         # questions, ticked key points, cards with questions, daily activity, reports,
-        # the schedule's syllabus and parameter fits.
-        with django_assert_max_num_queries(11):
+        # the schedule's syllabus and parameter fits, mock interviews and their steps.
+        with django_assert_max_num_queries(13):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

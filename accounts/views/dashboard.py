@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from accounts import charts
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
+from interviews.dashboard import interview_card
 from quizzes.models import PracticeSession
 
 SESSIONS_PER_PAGE = 10
@@ -71,6 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "weekly_chart": charts.weekly_chart(stats.weekly),
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
+        "interviews": interview_card(user=request.user, zone=profile.zone),
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Profile
 from accounts.tests.factories import PASSWORD, UserFactory
+from interviews.services import start_interview
 from prepsite.tests.endpoints import all_endpoints
 from quizzes import services
 from quizzes.models import Mode, SessionItem
@@ -124,6 +125,8 @@ class World:
         self.finished = self._session(learner, size=3, graded=3)
         self.active = self._session(learner, size=5, graded=1)
         self.theirs = self._session(other, size=3, graded=1)
+        self.interview = start_interview(user=learner, minutes=30, level="medium")
+        self.their_interview = start_interview(user=other, minutes=30, level="medium")
         if not DISCOVERED:
             DISCOVERED.update(self._discover_fields())
         self.fields = DISCOVERED
@@ -179,6 +182,7 @@ class World:
         session = self.current_session() if own else self.theirs
         return {
             "session_id": session.pk,
+            "interview_id": (self.interview if own else self.their_interview).pk,
             "position": session.answered,
             "uidb64": urlsafe_base64_encode(force_bytes(self.learner.pk)),
             "token": default_token_generator.make_token(self.learner),
@@ -233,6 +237,7 @@ def requests_for(draw, world: World, endpoints=ENDPOINTS):
     values = world.arguments(own=whose != "other learner's")
     if whose in ("random", "junk"):
         values["session_id"] = uuid.uuid4()
+        values["interview_id"] = uuid.uuid4()
         values["uidb64"] = draw(st.from_regex(r"[A-Za-z0-9_\-]{1,20}", fullmatch=True))
         values["token"] = draw(st.from_regex(r"[a-z0-9\-]{1,40}", fullmatch=True))
         values["calendar_token"] = draw(st.from_regex(r"[A-Za-z0-9_\-]{1,50}", fullmatch=True))

@@ -27,6 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Profile
 from accounts.tests.factories import PASSWORD
+from interviews.models import Interview, InterviewStep
+from interviews.services import start_interview
 from prepsite.tests.endpoints import Endpoint, all_endpoints
 from quizzes import services
 from quizzes.models import Answer, Mode, PracticeSession, Report, SessionItem
@@ -80,6 +82,10 @@ PLAUSIBLE = {
     "practice_report": {"reason": "wrong", "note": "The sign is flipped."},
     "reminder_settings": {"daily": "on", "hour": 7},
     "schedule_settings": {"desired_retention": 0.85, "new_per_day": 5, "max_reviews_per_day": 50},
+    "interview_start": {"minutes": 30, "level": "medium"},
+    "interview_reveal": {"position": 0, "typed_answer": "Momentum"},
+    "interview_grade": {"position": 0, "grade": 3},
+    "interview_follow_up": {"covered": "yes"},
 }
 # Routes that must be among those taking a POST: a check that the walk found them.
 KNOWN_POSTS = {
@@ -99,6 +105,12 @@ KNOWN_POSTS = {
     "practice_report",
     "reminder_settings",
     "new_calendar_link",
+    "interview_start",
+    "interview_reveal",
+    "interview_grade",
+    "interview_follow_up",
+    "interview_end",
+    "interview_practise",
     "unsubscribe",
     "schedule_settings",
     "optimise_schedule",
@@ -119,13 +131,15 @@ def world(learner, other_learner):
     session.refresh_from_db()
     Profile.objects.create(user=learner, display_name="Ada L.")
     Profile.objects.create(user=other_learner, display_name="Grace H.")
-    return {"a": learner, "b": other_learner, "session": session}
+    interview = start_interview(user=learner, minutes=30, level="medium")
+    return {"a": learner, "b": other_learner, "session": session, "interview": interview}
 
 
 def arguments(world) -> dict:
     learner = world["a"]
     return {
         "session_id": world["session"].pk,
+        "interview_id": world["interview"].pk,
         "position": 0,
         "uidb64": urlsafe_base64_encode(force_bytes(learner.pk)),
         "token": default_token_generator.make_token(learner),
@@ -144,6 +158,9 @@ def snapshot(world) -> dict:
         "reports": Report.objects.count(),
         "revealed": SessionItem.objects.filter(revealed_at__isnull=False).count(),
         "abandoned": PracticeSession.objects.abandoned().count(),
+        "interviews": Interview.objects.count(),
+        "interviews over": Interview.objects.finished().count(),
+        "steps revealed": InterviewStep.objects.filter(revealed_at__isnull=False).count(),
         "profile": Profile.objects.get(user=learner).display_name,
         "email": learner.email,
         "password": learner.password,
@@ -164,6 +181,7 @@ def assert_refused_for_csrf(response, caplog) -> None:
 # Any value that fits each route's converter: for resolving, not for requesting.
 PLACEHOLDERS = {
     "session_id": uuid.uuid4(),
+    "interview_id": uuid.uuid4(),
     "position": 0,
     "uidb64": "MQ",
     "token": "set-password",
@@ -329,7 +347,7 @@ def test_another_learners_session_is_404_everywhere(world, endpoint, htmx):
 @pytest.mark.parametrize("endpoint", OWNED, ids=str)
 def test_unknown_ids_and_positions_are_404(world, endpoint):
     client = logged_in(world["a"], enforce_csrf=False)
-    unknown = {**arguments(world), "session_id": uuid.uuid4()}
+    unknown = {**arguments(world), "session_id": uuid.uuid4(), "interview_id": uuid.uuid4()}
     assert client.get(endpoint.url(unknown)).status_code in (404, 405)
     if "position" in endpoint.kwargs:
         beyond = {**arguments(world), "position": 999}

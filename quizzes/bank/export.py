@@ -8,7 +8,7 @@ import yaml
 
 from quizzes.bank.files import file_format
 from quizzes.bank.records import FORMAT, VERSION, normalise
-from quizzes.models import KeyPoint, Question, Topic
+from quizzes.models import FollowUp, KeyPoint, Question, Topic
 
 
 class _Dumper(yaml.SafeDumper):
@@ -52,7 +52,20 @@ def bank_data() -> dict:
         record["answer"] = _export_text(question.answer)
         record["key_points"] = points.get(question.pk, [])
         questions.append(record)
-    return {"format": FORMAT, "version": VERSION, "topics": topics, "questions": questions}
+    follow_ups = []
+    for follow_up in FollowUp.objects.select_related("question").order_by(
+        "question__topic__order", "question__key", "order", "id"
+    ):
+        record = {"question": follow_up.question.key}
+        if follow_up.after_missing is not None:
+            record["after_missing"] = follow_up.after_missing
+        record["prompt"] = _export_text(follow_up.prompt)
+        record["answer"] = _export_text(follow_up.answer)
+        follow_ups.append(record)
+    data = {"format": FORMAT, "version": VERSION, "topics": topics, "questions": questions}
+    if follow_ups:
+        data["follow_ups"] = follow_ups
+    return data
 
 
 def _export_text(text: str) -> str:

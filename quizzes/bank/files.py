@@ -205,7 +205,11 @@ def _record_lines(root) -> dict[str, list[int]]:
     if not isinstance(root, yaml.MappingNode):
         return lines
     for key_node, value_node in root.value:
-        if isinstance(value_node, yaml.SequenceNode) and key_node.value in ("topics", "questions"):
+        if isinstance(value_node, yaml.SequenceNode) and key_node.value in (
+            "topics",
+            "questions",
+            "follow_ups",
+        ):
             lines[key_node.value] = [_line(item.start_mark) for item in value_node.value]
     return lines
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import PROTECT
 from django.utils import timezone
 
 from quizzes.bank.errors import Errors
@@ -21,14 +22,17 @@ from quizzes.bank.files import Source, expand, read
 from quizzes.bank.records import (
     FORMAT,
     VERSION,
+    FollowUpRecord,
     QuestionRecord,
     TopicRecord,
     content_hash,
+    follow_up_content,
     question_content,
     topic_content,
     validate,
+    validate_follow_ups,
 )
-from quizzes.models import KeyPoint, Question, Topic
+from quizzes.models import FollowUp, KeyPoint, Question, Topic
 
 # How often `progress` hears about questions being written.
 PROGRESS_EVERY = 100
@@ -65,6 +69,11 @@ class Summary:
     updated_keys: list[str] = field(default_factory=list)
     kept: list[Kept] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)
+    follow_ups_created: int = 0
+    follow_ups_updated: int = 0
+    follow_ups_deleted: int = 0
+    # "KEY follow-up N": edited in the admin since the last load, so left as they are.
+    follow_ups_kept: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         # "Questions: 1 new", not "created 1 questions": no plurals to get wrong.
@@ -78,6 +87,14 @@ class Summary:
             text += f"; overwritten on purpose: {', '.join(self.overwritten)}"
         if self.kept:
             text += f"; kept: {EDITED}: {', '.join(kept.label for kept in self.kept)}"
+        changed = self.follow_ups_created + self.follow_ups_updated + self.follow_ups_deleted
+        if changed or self.follow_ups_kept:
+            text += (
+                f"; follow-ups: {self.follow_ups_created} new, {self.follow_ups_updated} updated, "
+                f"{self.follow_ups_deleted} removed"
+            )
+        if self.follow_ups_kept:
+            text += f"; follow-ups kept: {EDITED}: {', '.join(self.follow_ups_kept)}"
         return text
 
 
@@ -309,6 +326,102 @@ def _write_questions(
         KeyPoint.objects.bulk_create(point_creates, batch_size=CHUNK)
 
 
+def _write_follow_ups(
+    found: dict[str, list[FollowUpRecord]], summary: Summary, changed_questions: set
+) -> None:
+    """Make each named question's follow-ups read as the files have them, matched by
+    their place in the question's list.
+
+    A follow-up whose content no longer has the hash of its last load was edited in the
+    admin: it is kept, and so is one an editor added (no hash). Only questions the files
+    give follow-ups for are touched, so a file of questions alone removes none.
+    """
+    ids = dict(Question.objects.filter(key__in=list(found)).values_list("key", "pk"))
+    existing: dict[int, list[FollowUp]] = {pk: [] for pk in ids.values()}
+    for follow_up in FollowUp.objects.filter(question_id__in=list(existing)).order_by(
+        "question_id", "order", "id"
+    ):
+        existing[follow_up.question_id].append(follow_up)
+    to_create, to_update, to_delete = [], [], []
+    labels: dict[int, str] = {}
+    for key, records in found.items():
+        question_id = ids[key]
+        rows = existing[question_id]
+        for order, record in enumerate(records):
+            wanted = record.content()
+            wanted_hash = content_hash(wanted)
+            row = rows[order] if order < len(rows) else None
+            if row is None:
+                to_create.append(
+                    FollowUp(
+                        question_id=question_id, order=order, imported_hash=wanted_hash, **wanted
+                    )
+                )
+                continue
+            current_hash = content_hash(follow_up_content(row))
+            if current_hash == wanted_hash and row.order == order:
+                if row.imported_hash != wanted_hash:
+                    row.imported_hash = wanted_hash
+                    to_update.append(row)
+                continue
+            if row.imported_hash != current_hash:
+                summary.follow_ups_kept.append(f"{key} follow-up {order + 1}")
+                continue
+            row.after_missing, row.prompt, row.answer = (
+                record.after_missing,
+                record.prompt,
+                record.answer,
+            )
+            row.order, row.imported_hash = order, wanted_hash
+            to_update.append(row)
+            summary.follow_ups_updated += 1
+            changed_questions.add(question_id)
+        for row in rows[len(records) :]:
+            if row.imported_hash and row.imported_hash == content_hash(follow_up_content(row)):
+                to_delete.append(row.pk)
+                labels[row.pk] = f"{key} follow-up {row.order + 1}"
+            else:
+                summary.follow_ups_kept.append(f"{key} follow-up {row.order + 1}")
+    asked = {pk: labels[pk] for pk in _asked(to_delete)}
+    if asked:
+        # Learners' interview reports point at them (PROTECT): they stay, listed.
+        summary.follow_ups_kept += [f"{asked[pk]} (asked in interviews)" for pk in sorted(asked)]
+        to_delete = [pk for pk in to_delete if pk not in asked]
+    for chunk in _chunks(to_delete):
+        FollowUp.objects.filter(pk__in=chunk).delete()
+    if to_update:
+        FollowUp.objects.bulk_update(
+            to_update,
+            ["after_missing", "prompt", "answer", "order", "imported_hash"],
+            batch_size=CHUNK,
+        )
+    if to_create:
+        FollowUp.objects.bulk_create(to_create, batch_size=CHUNK)
+    summary.follow_ups_created = len(to_create)
+    summary.follow_ups_deleted = len(to_delete)
+    changed_questions.update(row.question_id for row in to_create)
+    if to_delete:
+        changed_questions.update(ids[key] for key in found)
+
+
+def _asked(follow_up_ids: list[int]) -> set[int]:
+    """Those of the follow-ups that something protects from deletion (an interview that
+    asked them), found through the model's relations so the bank needs no other app."""
+    protected: set[int] = set()
+    # Hidden too: a relation named "+" (no reverse accessor) protects all the same.
+    for relation in FollowUp._meta.get_fields(include_hidden=True):
+        if not relation.auto_created or getattr(relation, "on_delete", None) is not PROTECT:
+            continue
+        column = relation.field.attname
+        for chunk in _chunks(follow_up_ids):
+            protected.update(
+                relation.related_model._default_manager.filter(
+                    **{f"{column}__in": chunk}
+                ).values_list(column, flat=True)
+            )
+    return protected
+
+
 def load_bank(
     sources: Source | Iterable[Source],
     *,
@@ -334,6 +447,7 @@ def load_bank(
     summary = Summary(files=len(documents))
     with transaction.atomic():
         topics, questions = validate(documents, errors)
+        follow_ups = validate_follow_ups(documents, questions, errors)
         known = set(topics) | {question.key for question in questions}
         for name in sorted(overwrite - known):
             errors.add("--overwrite", f"no question key or topic slug {name!r} in these files.")
@@ -352,6 +466,11 @@ def load_bank(
                     changed_objects=changed_objects,
                     progress=progress,
                 )
+                follow_up_questions: set[int] = set()
+                _write_follow_ups(follow_ups, summary, follow_up_questions)
+                # A question's revision holds its follow-ups (it follows them).
+                known_ids = {obj.pk for obj in changed_objects if isinstance(obj, Question)}
+                changed_objects += Question.objects.filter(pk__in=follow_up_questions - known_ids)
                 # Bulk writes send no signals: each changed object joins the revision
                 # (a question with its key points) so its History shows the load.
                 for obj in changed_objects:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import Count
 
 from quizzes.bank.errors import Errors
 from quizzes.bank.files import Document
-from quizzes.models import MAX_KEY_POINTS, KeyPoint, Question, Status, Topic
+from quizzes.models import MAX_KEY_POINTS, FollowUp, KeyPoint, Question, Status, Topic
 
 FORMAT = "prepsite-question-bank"
 VERSION = 1
@@ -23,11 +24,12 @@ VERSION = 1
 MAX_QUESTIONS = 5_000
 MAX_TOPICS = 500
 
-FILE_FIELDS = {"format", "version", "topics", "questions"}
+FILE_FIELDS = {"format", "version", "topics", "questions", "follow_ups"}
 TOPIC_FIELDS = {"slug", "name", "description", "order"}
 QUESTION_FIELDS = {
     "key", "topic", "prompt", "answer", "key_points", "difficulty", "status", "tags", "source",
 }  # fmt: skip
+FOLLOW_UP_FIELDS = {"question", "after_missing", "prompt", "answer"}
 
 
 def _max_length(model, name: str) -> int | None:
@@ -51,6 +53,8 @@ ANSWER_LENGTH = _max_length(Question, "answer")
 TAGS_LENGTH = _max_length(Question, "tags")
 SOURCE_LENGTH = _max_length(Question, "source")
 KEY_POINT_LENGTH = _max_length(KeyPoint, "text")
+FOLLOW_UP_PROMPT_LENGTH = _max_length(FollowUp, "prompt")
+FOLLOW_UP_ANSWER_LENGTH = _max_length(FollowUp, "answer")
 DIFFICULTIES = [value for value, _ in Question._meta.get_field("difficulty").choices]
 STATUSES = [value for value, _ in Question._meta.get_field("status").choices]
 
@@ -101,6 +105,33 @@ class QuestionRecord:
 
     def as_file_record(self) -> dict:
         return {"key": self.key, **self.content(), "tags": list(self.tags)}
+
+
+@dataclass
+class FollowUpRecord:
+    question: str  # the key of the question it follows
+    after_missing: int | None  # 1-based key point number; None: always
+    prompt: str
+    answer: str
+    where: str
+
+    def content(self) -> dict:
+        return {"after_missing": self.after_missing, "prompt": self.prompt, "answer": self.answer}
+
+    def as_file_record(self) -> dict:
+        record = {"question": self.question}
+        if self.after_missing is not None:
+            record["after_missing"] = self.after_missing
+        return {**record, "prompt": self.prompt, "answer": self.answer}
+
+
+def follow_up_content(follow_up: FollowUp) -> dict:
+    """The database's side of `FollowUpRecord.content`, normalised the same way."""
+    return {
+        "after_missing": follow_up.after_missing,
+        "prompt": normalise(follow_up.prompt),
+        "answer": normalise(follow_up.answer),
+    }
 
 
 def normalise(text: str) -> str:
@@ -336,3 +367,80 @@ def validate(documents: list[Document], errors: Errors):
         if other is not None and other != topic.slug:
             errors.add(topic.where, f"field 'name': {topic.name!r} is already topic {other!r}.")
     return topics, list(questions.values())
+
+
+def _follow_up(record: Any, where: str, errors: Errors) -> FollowUpRecord | None:
+    if not isinstance(record, dict):
+        errors.add(where, "must be a mapping with question, prompt and answer.")
+        return None
+    _unknown_fields(record, FOLLOW_UP_FIELDS, where, errors)
+    after = record.get("after_missing")
+    if after is not None and (
+        not isinstance(after, int) or isinstance(after, bool) or not 1 <= after <= MAX_KEY_POINTS
+    ):
+        errors.add(
+            where,
+            f"field 'after_missing' must be a key point's number from 1 to {MAX_KEY_POINTS}, "
+            "or left out for a follow-up asked every time.",
+        )
+        after = None
+    return FollowUpRecord(
+        question=_text(record, "question", where, errors, required=True, max_length=KEY_LENGTH),
+        after_missing=after,
+        prompt=_text(
+            record, "prompt", where, errors, required=True, max_length=FOLLOW_UP_PROMPT_LENGTH
+        ),
+        answer=_text(
+            record, "answer", where, errors, required=True, max_length=FOLLOW_UP_ANSWER_LENGTH
+        ),
+        where=where,
+    )
+
+
+def validate_follow_ups(
+    documents: list[Document], questions: list[QuestionRecord], errors: Errors
+) -> dict[str, list[FollowUpRecord]]:
+    """The follow-ups of the documents by question key, in file order.
+
+    Each names a question of these files or of the database, and a key point that
+    question has (the files' key points when the question is loaded too).
+    """
+    found: dict[str, list[FollowUpRecord]] = {}
+    for document in documents:
+        if not isinstance(document.data, dict):
+            continue
+        for index, raw in enumerate(_section(document, "follow_ups", errors), start=1):
+            key = raw.get("question") if isinstance(raw, dict) else None
+            label = f" (question {key!r})" if isinstance(key, str) and key else ""
+            where = f"{document.where('follow_ups', index)}: follow-up {index}{label}"
+            record = _follow_up(raw, where, errors)
+            if record is not None and record.question:
+                found.setdefault(record.question, []).append(record)
+    if not found:
+        return found
+    points = {question.key: len(question.key_points) for question in questions}
+    missing = [key for key in found if key not in points]
+    for key, count in _database_point_counts(missing).items():
+        points[key] = count
+    for key, records in found.items():
+        for record in records:
+            if key not in points:
+                message = f"field 'question': no question {key!r} in these files or the database."
+                errors.add(record.where, message)
+            elif record.after_missing is not None and record.after_missing > points[key]:
+                errors.add(
+                    record.where,
+                    f"field 'after_missing': question {key!r} has {points[key]} key points, "
+                    f"so there is no key point {record.after_missing}.",
+                )
+    return found
+
+
+def _database_point_counts(keys: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        rows = Question.objects.filter(key__in=keys[start : start + 500]).annotate(
+            points=Count("key_points")
+        )
+        counts.update(rows.values_list("key", "points"))
+    return counts

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Grade, KeyPoint, Question, Report, Status, Topic
+from quizzes.models import FollowUp, Grade, KeyPoint, Question, Report, Status, Topic
 from quizzes.tests.factories import (
     AnswerFactory,
     PracticeSessionFactory,
@@ -43,6 +43,7 @@ def _question_form(topic: Topic, **overrides) -> dict:
         **_inline_management("key_points", 1),
         "key_points-0-order": "0",
         "key_points-0-text": "Moments start at zero",
+        **_inline_management("follow_ups", 0),
         **_inline_management("reports", 0),
     }
     data.update(overrides)
@@ -421,3 +422,40 @@ def test_report_page_resolves_and_reopens(editor_client, editor, learner):
     assert editor_client.post(url, {}).status_code == 302
     report.refresh_from_db()
     assert report.is_open and report.resolved_by is None
+
+
+def test_editor_adds_follow_ups_to_a_question_with_a_key_point_number_it_has(editor_client):
+    question = QuestionFactory(key="adam-bias-correction", key_points=["Moments start at zero"])
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    page = editor_client.get(url)
+    assert "follow-up questions" in page.text.lower()
+    point = question.key_points.first()
+    data = _question_form(
+        question.topic,
+        **{
+            **_inline_management("key_points", 1, initial=1),
+            "key_points-0-id": str(point.pk),
+            "key_points-0-question": str(question.pk),
+            "key_points-0-text": point.text,
+            **_inline_management("follow_ups", 2),
+            "follow_ups-0-order": "0",
+            "follow_ups-0-after_missing": "1",
+            "follow_ups-0-prompt": "Why zero?",
+            "follow_ups-0-answer": "Because.",
+            "follow_ups-1-order": "1",
+            "follow_ups-1-after_missing": "2",
+            "follow_ups-1-prompt": "And the second point?",
+            "follow_ups-1-answer": "There is none.",
+        },
+    )
+    refused = editor_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "This question has 1 key points" in refused.text
+    assert not FollowUp.objects.exists()
+
+    data["follow_ups-TOTAL_FORMS"] = "1"
+    saved = editor_client.post(url, data)
+
+    assert saved.status_code == 302
+    assert list(question.follow_ups.values_list("after_missing", "prompt")) == [(1, "Why zero?")]

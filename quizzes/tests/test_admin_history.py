@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from quizzes.models import KeyPoint, Question, Topic
+from quizzes.models import FollowUp, KeyPoint, Question, Topic
 from quizzes.tests.factories import QuestionFactory
 from quizzes.tests.test_bank_editors import _admin_form, _edit_in_admin
 
@@ -30,6 +30,8 @@ def question(editor_client):
         "key_points-MAX_NUM_FORMS": "10",
         "key_points-0-order": "0",
         "key_points-0-text": "Weights are shared",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
         "reports-TOTAL_FORMS": "0",
         "reports-INITIAL_FORMS": "0",
         "reports-MIN_NUM_FORMS": "0",
@@ -225,3 +227,29 @@ def test_preview_is_post_only_and_for_editors(client, editor_client, django_user
     viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
     client.force_login(viewer)
     assert client.post(url, {"prompt": "p", "answer": "a"}).status_code == 403
+
+
+def test_follow_ups_are_in_the_questions_versions_and_diff(editor_client, question):
+    _edit_in_admin(
+        editor_client,
+        question,
+        **{
+            "follow_ups-TOTAL_FORMS": "1",
+            "follow_ups-0-order": "0",
+            "follow_ups-0-after_missing": "1",
+            "follow_ups-0-prompt": "Why share   the weights?",
+            "follow_ups-0-answer": "Translation equivariance.",
+        },
+    )
+    older, newer = reversed(Version.objects.get_for_object(question))
+    assert [v.field_dict["prompt"] for v in newer.revision.version_set.get_for_model(FollowUp)] == [
+        "Why share   the weights?"
+    ]
+
+    page = editor_client.get(
+        reverse("admin:quizzes_question_compare", args=[question.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+
+    assert "<ins>+ follow-ups:</ins>" in page.text
+    assert "<ins>+   - after missing 1: Why share the weights?</ins>" in page.text

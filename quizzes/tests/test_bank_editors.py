@@ -69,6 +69,8 @@ def _admin_form(question: Question, **overrides) -> dict:
         "key_points-INITIAL_FORMS": str(len(points)),
         "key_points-MIN_NUM_FORMS": "1",
         "key_points-MAX_NUM_FORMS": "10",
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
         "reports-TOTAL_FORMS": "0",
         "reports-INITIAL_FORMS": "0",
         "reports-MIN_NUM_FORMS": "0",

@@ -56,16 +56,39 @@
     });
   }
 
+  function clockText(seconds) {
+    const m = Math.floor(seconds / 60);
+    return m + ":" + String(seconds % 60).padStart(2, "0");
+  }
+
+  // Counts down from the server's figure (the page already shows it as text, for
+  // learners without this script). data-overtime keeps counting past zero, as the
+  // interview records it; data-auto-reveal submits the card's answer form at zero, so
+  // what was typed reaches the server, which reveals the answer with "Time is up".
   function startTimers(root) {
     root.querySelectorAll("[data-countdown]").forEach(function (el) {
       if (el.dataset.started) return;
       el.dataset.started = "1";
       let left = parseInt(el.dataset.countdown, 10);
+      const overtime = el.hasAttribute("data-overtime");
       const tick = function () {
-        const m = Math.floor(Math.max(left, 0) / 60);
-        const s = Math.max(left, 0) % 60;
-        el.textContent = m + ":" + String(s).padStart(2, "0");
-        if (left <= 0) { el.classList.add("expired"); el.textContent += " — time is up"; return; }
+        if (!el.isConnected) return;
+        if (left > 0) {
+          el.textContent = clockText(left) + (el.dataset.suffix || "");
+        } else if (overtime) {
+          el.classList.add("expired");
+          el.textContent = "time is up, " + clockText(-left) + " over";
+          if (el.hasAttribute("data-auto-reveal")) {
+            el.removeAttribute("data-auto-reveal");
+            const card = el.closest("section");
+            const form = card && card.querySelector("form[data-draft]");
+            if (form) form.requestSubmit();
+          }
+        } else {
+          el.classList.add("expired");
+          el.textContent = "0:00 — time is up";
+          return;
+        }
         left -= 1;
         setTimeout(tick, 1000);
       };

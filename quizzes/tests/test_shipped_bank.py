@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from quizzes.bank import load_bank
-from quizzes.models import Difficulty, Question, Status, Topic
+from quizzes.models import Difficulty, FollowUp, Question, Status, Topic
 from quizzes.rendering import _parser
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,8 @@ MIN_DIFFICULTY_SHARE = 0.20
 MIN_KEY_POINTS, MAX_KEY_POINTS = 2, 6
 MAX_KEY_POINT_LENGTH = 140
 MIN_ANSWER_WORDS, MAX_ANSWER_WORDS = 80, 250
+MIN_QUESTIONS_WITH_FOLLOW_UPS = 40
+MIN_FOLLOW_UP_WORDS, MAX_FOLLOW_UP_WORDS = 30, 150
 
 # Tags marking the questions that cover the seed article
 # (shared/seed/deep-learning-interview-questions.txt).
@@ -219,6 +221,44 @@ def test_every_formula_renders_with_katex(questions):
     assert result.returncode == 0, result.stderr
     failures = json.loads(result.stdout)
     assert failures == [], json.dumps(failures, indent=2, ensure_ascii=False)
+
+
+def test_follow_ups_cover_enough_questions_and_each_points_at_a_real_key_point(loaded):
+    follow_ups = list(FollowUp.objects.select_related("question").prefetch_related(
+        "question__key_points"))  # fmt: skip
+    asked_after = {f.question_id for f in follow_ups if f.question.status == Status.PUBLISHED}
+    assert len(asked_after) >= MIN_QUESTIONS_WITH_FOLLOW_UPS
+    problems = []
+    for follow_up in follow_ups:
+        points = len(follow_up.question.key_points.all())
+        where = f"{follow_up.question.key} follow-up {follow_up.order}"
+        if follow_up.after_missing is not None and not 1 <= follow_up.after_missing <= points:
+            problems.append(f"{where}: key point {follow_up.after_missing} of {points}")
+        words = len(follow_up.answer.split())
+        if not MIN_FOLLOW_UP_WORDS <= words <= MAX_FOLLOW_UP_WORDS:
+            problems.append(f"{where}: answer has {words} words")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_follow_up_formula_renders_with_katex(loaded):
+    items = []
+    for follow_up in FollowUp.objects.select_related("question"):
+        for field in ("prompt", "answer"):
+            formulas, _ = _math_and_stray_dollars(getattr(follow_up, field))
+            where = f"{follow_up.question.key} follow-up {field}"
+            items += [{"where": where, "tex": tex, "display": display} for tex, display in formulas]
+    assert items, "no formulas found in the follow-ups"
+    result = subprocess.run(
+        [shutil.which("node"), str(CHECK_MATH)],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
 
 
 def test_no_rendered_answer_contains_script(questions):

@@ -276,7 +276,7 @@ def _key_point_mapping(point: dict, label: str, where: str, errors: Errors):
     return point.get("text"), _aliases(point.get("aliases"), label, where, errors)
 
 
-def _key_points(record: dict, where: str, errors: Errors) -> list[PointRecord]:
+def parse_key_points(record: dict, where: str, errors: Errors) -> list[PointRecord]:
     key_points = record.get("key_points")
     if key_points is None:
         errors.add(where, "field 'key_points' is required.")
@@ -375,7 +375,7 @@ def _question(record: Any, where: str, errors: Errors) -> QuestionRecord | None:
         difficulty=_choice(record, "difficulty", DIFFICULTIES, None, where, errors),
         status=_choice(record, "status", STATUSES, Status.DRAFT.value, where, errors),
         tags=_tags(record, where, errors),
-        key_points=_key_points(record, where, errors),
+        key_points=parse_key_points(record, where, errors),
         where=where,
     )
 

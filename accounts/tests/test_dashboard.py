@@ -256,13 +256,14 @@ def test_dashboard_query_count_is_constant(learner_client, learner, answers,
     _history(learner, answers)
     Profile.objects.create(user=learner, interview_date=timezone.now().date() + timedelta(days=9))
     # session + user, profile, daily roll-up, finished-session count, recent scores,
-    # topics, cards per topic, cards due per day, history count, history page, history topics
-    with django_assert_max_num_queries(12):
+    # topics, cards per topic, cards due per day, history count, history page, history topics,
+    # calibration (answers by confidence and topic), key points kept missing
+    with django_assert_max_num_queries(14):
         response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "Readiness for" in response.content.decode()
     # Reloaded before the next grade: topics, cards per topic and due days come from the cache.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         learner_client.get(reverse("dashboard"))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import charts
+from accounts.calibration import calibration, points_kept_missing
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
 from quizzes.models import PracticeSession
@@ -71,6 +72,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "weekly_chart": charts.weekly_chart(stats.weekly),
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
+        "calibration": calibration(request.user),
+        "missed_points": points_kept_missing(request.user),
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -43,12 +43,17 @@ def test_a_wrong_answer_covers_nothing():
 
 
 def test_words_scattered_across_a_long_answer_do_not_add_up():
+    # Every word of the first point is here, but never two in sentences next to each other.
     answer = (
-        "Dropout is a regulariser. It was popular in 2014. "
-        "Training takes longer. "
-        "Time is money. Test everything. Disabled people deserve accessible sites."
+        "Time is money. It was popular in 2014. Dropout is a regulariser. Papers were written. "
+        "Test everything. Training takes longer. Disabled people deserve accessible sites."
     )
     assert 0 not in _covers(answer)
+    assert 0 in _covers(answer.replace("Papers were written.", "It is disabled at test time."))
+
+
+def test_one_word_in_common_is_not_cover():
+    assert _covers("Dropout.") == []
 
 
 def test_a_negated_word_does_not_cover_the_plain_point():

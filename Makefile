@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format assets chromium wrk migrate bench soak screenshots check-python clean
+.PHONY: run test lint format assets chromium wrk migrate bench soak screenshots check-python clean eval
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -76,6 +76,11 @@ format: $(VENV)/.dev
 
 test: $(VENV)/.dev assets chromium lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The key point matcher's precision, recall and F1 on the held-out labelled answers
+# (EVAL_ARGS="--split tune" or "--split all" for the others).
+eval: $(VENV)/.runtime
+	$(BIN)/python manage.py evaluate_matcher $(EVAL_ARGS)
 
 # Regenerates the README's screenshots from the browser tests.
 screenshots: $(VENV)/.dev assets chromium

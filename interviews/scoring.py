@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 
 from interviews.models import Interview, InterviewStep
-from quizzes.models import Grade, KeyPoint
+from quizzes.models import RECALLED_GRADES, Confidence, Grade, KeyPoint
 
 # Below this share of key points, a question goes on the "Study next" list.
 STUDY_BELOW = 0.5
@@ -22,10 +22,13 @@ def study_link(step: InterviewStep) -> str:
         return reverse("practice_review_question", args=[step.item.session_id, step.position])
 
 
-def _coverage(interview: Interview) -> dict[int, tuple[int, int, int]]:
-    """question id -> (grade, key points ticked, key points), for the graded questions."""
+def _coverage(interview: Interview) -> dict[int, tuple[int, int, int, str]]:
+    """question id -> (grade, key points ticked, key points, confidence), for the graded
+    questions; the confidence is "" when the learner did not say."""
     answers = list(
-        interview.session.answers.values_list("question_id", "grade", "key_points_ticked")
+        interview.session.answers.values_list(
+            "question_id", "grade", "key_points_ticked", "confidence"
+        )
     )
     points: dict[int, set[int]] = {}
     for question_id, pk in KeyPoint.objects.filter(
@@ -37,8 +40,9 @@ def _coverage(interview: Interview) -> dict[int, tuple[int, int, int]]:
             grade,
             len(points.get(question_id, set()) & set(ticked)),
             len(points.get(question_id, ())),
+            confidence,
         )
-        for question_id, grade, ticked in answers
+        for question_id, grade, ticked, confidence in answers
     }
 
 
@@ -47,7 +51,7 @@ def interview_score(interview: Interview) -> int | None:
     return _score(_coverage(interview))
 
 
-def _score(coverage: dict[int, tuple[int, int, int]]) -> int | None:
+def _score(coverage: dict[int, tuple[int, int, int, str]]) -> int | None:
     total = sum(row[2] for row in coverage.values())
     if not total:
         return None
@@ -67,6 +71,13 @@ class TopicRow:
 
 
 @dataclass
+class ConfidenceRow:
+    label: str
+    questions: int = 0
+    recalled: int = 0
+
+
+@dataclass
 class Report:
     interview: Interview
     score: int | None
@@ -78,6 +89,9 @@ class Report:
     study_next: list[dict]
     total_overtime: int
     study_ids: list[int] = field(default_factory=list)
+    # How sure the learner said they were against what they recalled (Hard or better);
+    # only the levels they used, empty when they never said.
+    confidence: list[ConfidenceRow] = field(default_factory=list)
 
 
 def build_report(interview: Interview) -> Report:
@@ -93,6 +107,7 @@ def build_report(interview: Interview) -> Report:
     ).values_list("question_id", "text"):
         key_points.setdefault(question_id, []).append(text)
     topics: dict[str, TopicRow] = {}
+    sure: dict[str, ConfidenceRow] = {}
     rows, follow_ups, study = [], [], []
     for step in steps:
         question = step.item.question
@@ -103,6 +118,7 @@ def build_report(interview: Interview) -> Report:
             else str(step.position + 1),
             "taken": step.seconds_taken(),
             "grade": None,
+            "confidence": "",
         }
         if step.is_follow_up:
             after = step.follow_up.after_missing
@@ -116,12 +132,17 @@ def build_report(interview: Interview) -> Report:
                 }
             )
         elif question.pk in coverage:
-            grade, covered, total = coverage[question.pk]
+            grade, covered, total, confidence = coverage[question.pk]
             topic = topics.setdefault(question.topic.name, TopicRow(question.topic.name))
             topic.questions += 1
             topic.covered += covered
             topic.points += total
             row["grade"] = Grade(grade).label
+            if confidence:
+                row["confidence"] = Confidence(confidence).label
+                said = sure.setdefault(confidence, ConfidenceRow(row["confidence"]))
+                said.questions += 1
+                said.recalled += grade in RECALLED_GRADES
             row["result"] = f"{covered} of {total} key points"
             if grade == Grade.AGAIN or (total and covered / total < STUDY_BELOW):
                 study.append({"question": question, "url": study_link(step), "why": row["result"]})
@@ -146,4 +167,5 @@ def build_report(interview: Interview) -> Report:
         study_next=study,
         total_overtime=sum(step.overtime_seconds for step in steps),
         study_ids=[entry["question"].pk for entry in study],
+        confidence=[sure[level] for level in Confidence.values if level in sure],
     )

@@ -2,7 +2,7 @@
 the chosen level, with a calculation question when the topics have one.
 
 The candidates are the chosen topics' published questions, read as (id, topic,
-difficulty, tags) tuples; the sample is weighted without replacement (Efraimidis and
+difficulty, kind) tuples; the sample is weighted without replacement (Efraimidis and
 Spirakis: the k largest u^(1/w)), so every candidate can appear and heavier ones do more often.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
-from quizzes.models import Card, Difficulty, Question
+from quizzes.models import Card, Difficulty, Kind, Question
 
 # How much each difficulty counts at each level: an easy interview still asks the odd
 # hard question, and a hard one an easy warm-up.
@@ -21,7 +21,6 @@ LEVEL_WEIGHTS = {
     Difficulty.HARD: {Difficulty.EASY: 0.25, Difficulty.MEDIUM: 1.0, Difficulty.HARD: 3.0},
 }
 DIFFICULTY_ORDER = {Difficulty.EASY: 0, Difficulty.MEDIUM: 1, Difficulty.HARD: 2}
-CALCULATION = "calculation"
 
 
 @dataclass(frozen=True)
@@ -51,21 +50,16 @@ def topic_weights(*, user, topic_ids: list[int]) -> dict[int, float]:
 
 
 def candidates(topics) -> list[Candidate]:
-    bank = Question.objects.published().for_topics(topics)
-    # Issue #17's `kind: calculation` when the model has it; until then (and as well)
-    # a question tagged "calculation".
-    has_kind = any(field.name == "kind" for field in Question._meta.get_fields())
-    columns = ["pk", "topic_id", "difficulty", "tags"] + (["kind"] if has_kind else [])
-    rows = bank.values_list(*columns)
+    rows = (
+        Question.objects.published()
+        .for_topics(topics)
+        .values_list("pk", "topic_id", "difficulty", "kind")
+    )
     return [
         Candidate(
-            pk=row[0],
-            topic_id=row[1],
-            difficulty=row[2],
-            calculation=CALCULATION in [tag.strip() for tag in row[3].split(",")]
-            or (has_kind and row[4] == CALCULATION),
+            pk=pk, topic_id=topic_id, difficulty=difficulty, calculation=kind == Kind.CALCULATION
         )
-        for row in rows
+        for pk, topic_id, difficulty, kind in rows
     ]
 
 

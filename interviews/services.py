@@ -132,28 +132,49 @@ def resume(*, interview: Interview, now: datetime | None = None) -> InterviewSte
     return step
 
 
-def _reveal(step: InterviewStep, *, typed_answer: str, at: datetime) -> None:
+def _reveal(
+    step: InterviewStep, *, typed_answer: str, at: datetime, confidence: str = "", session=None
+) -> None:
     budget_end = step.shown_at + timedelta(seconds=step.budget_seconds)
     step.auto_revealed = at >= budget_end
     step.revealed_at = min(at, budget_end)
     step.typed_answer = typed_answer
     step.save(update_fields=["revealed_at", "auto_revealed", "typed_answer"])
     if not step.is_follow_up:
-        practice.reveal(item=step.item, typed_answer=typed_answer, now=step.revealed_at)
+        # Practice's reveal keeps the confidence (for the report and the dashboard's
+        # calibration), suggests the key points the answer covers and reads a calculation's
+        # number; a follow-up has no confidence of its own.
+        practice.reveal(
+            item=step.item,
+            typed_answer=typed_answer,
+            confidence=confidence,
+            session=session,
+            now=step.revealed_at,
+        )
 
 
 @transaction.atomic
 def reveal(
-    *, interview: Interview, step: InterviewStep, typed_answer: str, now: datetime | None = None
+    *,
+    interview: Interview,
+    step: InterviewStep,
+    typed_answer: str,
+    confidence: str = "",
+    now: datetime | None = None,
 ) -> bool:
     """The learner reveals (or the page's clock did, at zero). After the budget it counts as
-    revealed by time ("Time is up"), at the budget's end; what was typed is kept."""
+    revealed by time ("Time is up"), at the budget's end; what was typed is kept.
+
+    A calculation's unreadable number raises ValidationError (practice's reveal), and
+    nothing is revealed."""
     now = now or timezone.now()
     _lock(interview)
     step.refresh_from_db()
     if interview.is_finished or step.done_at or step.revealed_at or step.shown_at is None:
         return False
-    _reveal(step, typed_answer=typed_answer, at=now)
+    _reveal(
+        step, typed_answer=typed_answer, at=now, confidence=confidence, session=interview.session
+    )
     return True
 
 

@@ -103,9 +103,20 @@ def reveal(request: HttpRequest, interview_id) -> HttpResponse:
     if not answer.is_valid():
         return _show(request, interview, status=400, form=answer)
     step = _current(request, interview, steps)
-    if step is None or not services.reveal(
-        interview=interview, step=step, typed_answer=answer.cleaned_data["typed_answer"]
-    ):
+    try:
+        revealed = step is not None and services.reveal(
+            interview=interview,
+            step=step,
+            typed_answer=answer.cleaned_data["typed_answer"],
+            confidence=answer.cleaned_data["confidence"],
+        )
+    except ValidationError as exc:
+        # A calculation's unreadable number: the same card, the message under the box.
+        answer = RevealForm(request.POST, calculation=step.item.question)
+        answer.is_valid()
+        answer.add_error("typed_answer", exc)
+        return _show(request, interview, status=400, form=answer)
+    if not revealed:
         return _after_post(request, interview, notice=MOVED_ON)
     return _after_post(request, interview)
 

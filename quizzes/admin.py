@@ -184,8 +184,11 @@ class KeyPointInline(admin.TabularInline):
     # Edits change rows in place (the formset posts each row's id), so learners'
     # ticks, stored as key point ids, still resolve after a rewording.
     model = KeyPoint
-    fields = ["order", "text"]
-    formfield_overrides = {CharField: {"widget": forms.TextInput(attrs={"size": 100})}}
+    fields = ["order", "text", "aliases"]
+    formfield_overrides = {
+        CharField: {"widget": forms.TextInput(attrs={"size": 80})},
+        TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    }
     extra = 3
     min_num = 1
     max_num = MAX_KEY_POINTS
@@ -389,6 +392,14 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
         (None, {"fields": ["key", "topic", ("status", "difficulty"), "tags", "source"]}),
         ("Question", {"fields": ["prompt", "answer"]}),
         (
+            "Calculation",
+            {
+                "fields": ["kind", ("expected", "unit", "tolerance")],
+                "description": "A calculation question is checked against a typed number: "
+                "give the expected number, its unit and a relative tolerance.",
+            },
+        ),
+        (
             "Preview",
             {
                 "fields": ["prompt_preview", "answer_preview"],
@@ -429,6 +440,14 @@ class QuestionAdmin(HistoryMixin, VersionAdmin):
             },
         )
         return super().media + forms.Media(js=[app_js], css={"all": ["css/code.css"]})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            # A form that does not send it (a script, an older page) keeps the default,
+            # Recall: what every question was before calculations existed.
+            field.required = False
+        return field
 
     def get_queryset(self, request):
         return with_stats(super().get_queryset(request))

@@ -3,7 +3,7 @@ import functools
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from quizzes.models import Grade, Mode, Question, Report, Topic
+from quizzes.models import Confidence, Grade, Mode, Question, Report, Topic
 
 SIZES = [(5, "5"), (10, "10"), (20, "20")]
 TIMERS = [
@@ -13,13 +13,19 @@ TIMERS = [
     (180, "3 minutes"),
     (300, "5 minutes"),
 ]
-START_MODES = [(mode.value, mode.label) for mode in (Mode.DUE, Mode.NEW, Mode.WEAKEST, Mode.RANDOM)]
+START_MODES = [
+    (mode.value, mode.label)
+    for mode in (Mode.DUE, Mode.NEW, Mode.WEAKEST, Mode.RANDOM, Mode.MISSED_POINTS)
+]
 MODE_HELP = {
     Mode.DUE: "What the scheduler says is due, then new questions.",
     Mode.NEW: "Questions you have never answered.",
     Mode.WEAKEST: "The questions you recall least often.",
     Mode.RANDOM: "Anything from the chosen topics.",
+    Mode.MISSED_POINTS: "Questions with key points you left out and that are due again; "
+    "those points are highlighted after you reveal.",
 }
+CONFIDENCE_KEYS = {Confidence.SURE: "q", Confidence.UNSURE: "w", Confidence.GUESSING: "e"}
 TYPED_ANSWER_MAX = 5000
 
 
@@ -90,9 +96,40 @@ class TypedAnswerField(forms.CharField):
         )
 
 
+class ConfidenceSelect(forms.RadioSelect):
+    """Radio buttons that q, w and e also pick (static/js/app.js clicks data-shortcut)."""
+
+    option_template_name = "quizzes/confidence_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["shortcut"] = CONFIDENCE_KEYS.get(value, "")
+        option["attrs"]["data-shortcut"] = option["shortcut"]
+        return option
+
+
 class RevealForm(forms.Form):
     position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
     typed_answer = TypedAnswerField()
+    confidence = forms.ChoiceField(
+        label="How sure are you?",
+        choices=Confidence.choices,
+        required=False,
+        widget=ConfidenceSelect,
+        help_text="Optional. Your dashboard compares it with what you recall.",
+    )
+
+    def __init__(self, *args, calculation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if calculation is not None:
+            # A calculation takes one number; its unit is shown beside the box.
+            field = self.fields["typed_answer"]
+            field.label = "Your number"
+            field.widget = forms.TextInput(
+                attrs={"class": "number-input", "inputmode": "decimal", "autocomplete": "off"}
+            )
+            unit = f" in {calculation.unit}" if calculation.unit else ""
+            field.help_text = f"Answer{unit}. 7B, 1.2e9, 3/4 and 16 GB are understood."
 
 
 class GradeForm(forms.Form):

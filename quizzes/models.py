@@ -1,9 +1,11 @@
 import hashlib
+import math
 import uuid
 
 import reversion
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,16 @@ RENDER_VERSION = 1
 RENDER_CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
+class Kind(models.TextChoices):
+    RECALL = "recall", "Recall"
+    # The learner types a number, checked against `expected` within `tolerance`.
+    CALCULATION = "calculation", "Calculation"
+
+
+# A relative tolerance above this accepts answers off by more than half: not a check.
+MAX_TOLERANCE = 0.5
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -89,6 +101,28 @@ class Question(models.Model):
     tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.RECALL,
+        help_text="Calculation: the learner types a number, checked against Expected.",
+    )
+    expected = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Calculation only: the reference number, in the unit the prompt asks for.",
+    )
+    unit = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Calculation only: shown after the input box, e.g. GB. May be empty.",
+    )
+    tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=f"Calculation only: relative, above 0 and at most {MAX_TOLERANCE} "
+        "(0.05 accepts 5% either side).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -125,6 +159,18 @@ class Question(models.Model):
         first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
         return first_line[:80]
 
+    def clean(self):
+        super().clean()
+        errors = calculation_errors(
+            kind=self.kind, expected=self.expected, tolerance=self.tolerance
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_calculation(self) -> bool:
+        return self.kind == Kind.CALCULATION
+
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
@@ -154,17 +200,52 @@ class Question(models.Model):
         return mark_safe(html)
 
 
+def calculation_errors(*, kind: str, expected, tolerance) -> dict[str, str]:
+    """What a calculation question lacks (shared by the admin and the bank loader)."""
+    if kind != Kind.CALCULATION:
+        return {}
+    errors = {}
+    if expected is None or not math.isfinite(expected):
+        errors["expected"] = "A calculation needs the expected number."
+    if tolerance is None or not 0 < tolerance <= MAX_TOLERANCE:
+        errors["tolerance"] = (
+            f"A calculation needs a tolerance above 0 and at most {MAX_TOLERANCE}."
+        )
+    return errors
+
+
+# Each accepted phrasing is short: it is matched against a learner's typed answer.
+MAX_ALIASES = 10
+ALIAS_LENGTH = 140
+
+
 @reversion.register()
 class KeyPoint(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
     text = models.CharField(max_length=140)
     order = models.PositiveSmallIntegerField(default=0)
+    # One per line: other words a learner may use for this point ("inference" for
+    # "test time"). The suggestion matcher accepts any of them.
+    aliases = models.TextField(
+        "accepted phrasings",
+        blank=True,
+        max_length=MAX_ALIASES * (ALIAS_LENGTH + 1),
+        help_text="One per line: other ways a learner may say this point.",
+    )
 
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self):
         return self.text
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+
+def split_aliases(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @reversion.register()
@@ -244,6 +325,14 @@ class Mode(models.TextChoices):
     RANDOM = "random", "Random"
     MISSED = "missed", "Missed questions"
     INTERVIEW = "interview", "Mock interview"
+    MISSED_POINTS = "points", "Missed key points"
+
+
+class Confidence(models.TextChoices):
+    # Said before revealing; the dashboard compares it with what was recalled.
+    SURE = "sure", "Sure"
+    UNSURE = "unsure", "Unsure"
+    GUESSING = "guessing", "Guessing"
 
 
 class PracticeSessionQuerySet(models.QuerySet):
@@ -276,6 +365,8 @@ class PracticeSession(models.Model):
     recalled = models.PositiveSmallIntegerField(default=0)
     # When the current question was put in front of the learner (for timing).
     current_shown_at = models.DateTimeField(null=True, blank=True)
+    # The learner's last "How sure are you?", offered again on the next question.
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -323,6 +414,9 @@ class SessionItem(models.Model):
     position = models.PositiveSmallIntegerField()
     revealed_at = models.DateTimeField(null=True, blank=True)
     typed_answer = models.TextField(blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    # Key point ids the matcher found in the typed answer at reveal (pre-ticked).
+    key_points_suggested = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -359,7 +453,13 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     grade = models.PositiveSmallIntegerField(choices=Grade.choices)
     key_points_ticked = models.JSONField(default=list, blank=True)
+    # What the matcher pre-ticked, kept beside the learner's choice (which is what counts).
+    key_points_suggested = models.JSONField(default=list, blank=True)
     typed_answer = models.TextField(blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    # Calculation questions: whether the typed number was within tolerance (None: no
+    # number typed, or not a calculation).
+    number_correct = models.BooleanField(null=True, blank=True)
     seconds_to_reveal = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_grade = models.PositiveIntegerField(null=True, blank=True)
     answered_at = models.DateTimeField()
@@ -429,3 +529,31 @@ class Card(models.Model):
     @property
     def is_leech(self) -> bool:
         return self.lapses >= LEECH_LAPSES
+
+
+class KeyPointMemory(models.Model):
+    """A learner's record of one key point: ticked (hit) or left unticked (missed).
+
+    A missed point is due at once; each hit in a row pushes it out (1, 2, 4… days),
+    as a small Leitner box. "Missed key points" practises the due ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_point_memories"
+    )
+    key_point = models.ForeignKey(KeyPoint, on_delete=models.CASCADE, related_name="memories")
+    hits = models.PositiveIntegerField(default=0)
+    misses = models.PositiveIntegerField(default=0)
+    # Hits since the last miss.
+    streak = models.PositiveSmallIntegerField(default=0)
+    last_seen = models.DateTimeField()
+    due = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key_point"], name="memory_unique_point")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="memory_user_due")]
+
+    def __str__(self):
+        return f"{self.hits} hits, {self.misses} misses on key point {self.key_point_id}"

@@ -6,7 +6,10 @@ from django.utils import timezone
 from accounts.models import Profile
 from quizzes import scheduling
 from quizzes.forms import RevealForm
-from quizzes.models import Card, Grade, SessionItem
+from quizzes.models import Card, Grade, Mode, SessionItem
+from quizzes.numbers import format_number
+from quizzes.selection import due_points
+from quizzes.services import number_check
 
 GRADE_CLASSES = {Grade.AGAIN: "again", Grade.HARD: "hard", Grade.GOOD: "good", Grade.EASY: "easy"}
 
@@ -53,14 +56,32 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         started = session.current_shown_at or now
         elapsed = int((now - started).total_seconds())
         context["timer_remaining"] = max(0, session.timer_seconds - elapsed)
+    question = item.question
     if item.revealed_at is None:
         context["reveal_form"] = (
             form
             if isinstance(form, RevealForm)
-            else RevealForm(initial={"position": item.position})
+            else RevealForm(
+                initial={"position": item.position, "confidence": session.confidence},
+                calculation=question if question.is_calculation else None,
+            )
         )
         return context
-    key_points = list(item.question.key_points.all())
+    key_points = list(question.key_points.all())
+    suggested = set(item.key_points_suggested)
+    highlighted = set()
+    if session.mode == Mode.MISSED_POINTS:
+        # The points that brought this question here, as they were before this grade.
+        highlighted = set(
+            due_points(session.user_id, now)
+            .filter(key_point__question_id=item.question_id)
+            .values_list("key_point_id", flat=True)
+        )
+    point_rows = [
+        {"point": kp, "suggested": kp.pk in suggested, "missed": kp.pk in highlighted}
+        for kp in key_points
+    ]
+    ticked = sum(row["suggested"] for row in point_rows)
     card = Card.objects.filter(user_id=session.user_id, question_id=item.question_id).first()
     profile = Profile.objects.filter(user_id=session.user_id).first()
     intervals = scheduling.preview_intervals(
@@ -69,9 +90,16 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         now=now,
         scheduler=scheduling.scheduler_for(profile, fuzz=False),
     )
-    suggestion = suggested_grade(0, len(key_points))
+    calculation = calculation_result(question, item.typed_answer)
+    if calculation and calculation["correct"] is not None:
+        suggestion = Grade.GOOD if calculation["correct"] else Grade.AGAIN
+    else:
+        suggestion = suggested_grade(ticked, len(key_points))
     context.update(
         key_points=key_points,
+        point_rows=point_rows,
+        ticked_count=ticked,
+        calculation=calculation,
         suggestion=suggestion,
         leech=card is not None and card.is_leech,
         lapses=card.lapses if card else 0,
@@ -87,6 +115,24 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         ],
     )
     return context
+
+
+def with_unit(value: float, unit: str) -> str:
+    return f"{format_number(value)} {unit}".strip()
+
+
+def calculation_result(question, typed: str) -> dict | None:
+    """What the reveal says about a calculation's typed number (None for recall)."""
+    if not question.is_calculation or question.expected is None:
+        return None
+    expected = with_unit(question.expected, question.unit)
+    check = number_check(question, typed)
+    if check.correct is None:
+        return {"correct": None, "message": f"You did not type a number. Expected {expected}."}
+    if check.correct:
+        return {"correct": True, "message": f"Correct: {with_unit(check.value, question.unit)}."}
+    said = with_unit(check.value, question.unit)
+    return {"correct": False, "message": f"Expected {expected}, you said {said}."}
 
 
 def summary_context(session) -> dict:

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 
-from quizzes.models import Answer, Card, Grade, Mode, Question
+from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question
 
 
 def _cards_for(user):
@@ -110,11 +110,33 @@ def missed_in(session) -> list[int]:
     )
 
 
+def due_points(user, now: datetime):
+    """The learner's key points missed at least once and due again."""
+    return KeyPointMemory.objects.filter(user=user, misses__gt=0, due__lte=now)
+
+
+def missed_points(*, user, topics, size: int, now: datetime) -> list[int]:
+    """Questions with missed key points that are due, most missed first."""
+    points = due_points(user, now).filter(key_point__question__status="published")
+    if topics:
+        points = points.filter(key_point__question__topic__in=topics)
+    ids: list[int] = []
+    rows = points.order_by("-misses", "due").values_list("key_point__question_id", flat=True)
+    # A question with several due points appears once; a bounded read keeps it small.
+    for question_id in rows[: size * 10]:
+        if question_id not in ids:
+            ids.append(question_id)
+        if len(ids) == size:
+            break
+    return ids
+
+
 SELECTORS = {
     Mode.DUE: due_then_new,
     Mode.NEW: new_questions,
     Mode.WEAKEST: weakest,
     Mode.RANDOM: random_questions,
+    Mode.MISSED_POINTS: missed_points,
 }
 
 

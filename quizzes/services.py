@@ -5,7 +5,7 @@ that cannot be applied; views turn that into a 400 with the message.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -14,16 +14,21 @@ from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
 from quizzes import scheduling, selection
+from quizzes.matching import suggest_key_points
 from quizzes.models import (
     RECALLED_GRADES,
     Answer,
     Card,
+    Grade,
+    KeyPoint,
+    KeyPointMemory,
     Mode,
     PracticeSession,
     Question,
     Report,
     SessionItem,
 )
+from quizzes.numbers import NumberError, parse_number, within_tolerance
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,11 @@ NO_QUESTIONS = {
     Mode.WEAKEST: "Weakest needs some history: answer a few questions first.",
     Mode.RANDOM: "No questions match these topics yet.",
     Mode.MISSED: "There are no missed questions in that session.",
+    Mode.MISSED_POINTS: "No key point you missed is due again in these topics. Try Due for review.",
 }
+# Each hit in a row after a miss doubles how long a missed point rests before it is
+# due again in "Missed key points": 1, 2, 4... days.
+POINT_REST_DAYS = 1
 
 
 @transaction.atomic
@@ -106,12 +115,41 @@ def _limits_for(user, *, now: datetime) -> selection.Limits:
     )
 
 
-def reveal(*, item: SessionItem, typed_answer: str, now: datetime | None = None) -> SessionItem:
-    """Record that the learner revealed the reference answer, with what they typed."""
-    if item.revealed_at is None:
-        item.revealed_at = now or timezone.now()
-        item.typed_answer = typed_answer
-        item.save(update_fields=["revealed_at", "typed_answer"])
+@transaction.atomic
+def reveal(
+    *,
+    item: SessionItem,
+    typed_answer: str,
+    confidence: str = "",
+    session: PracticeSession | None = None,
+    now: datetime | None = None,
+) -> SessionItem:
+    """Record that the learner revealed the reference answer, with what they typed and
+    how sure they said they were; suggest the key points their answer covers.
+
+    A calculation's number must be readable: ValidationError with the message otherwise.
+    """
+    if item.revealed_at is not None:
+        return item
+    question = item.question
+    if question.is_calculation and typed_answer.strip():
+        try:
+            parse_number(typed_answer, question.unit)
+        except NumberError as exc:
+            raise ValidationError(str(exc), code="bad_number") from None
+    item.revealed_at = now or timezone.now()
+    item.typed_answer = typed_answer
+    item.confidence = confidence
+    item.key_points_suggested = (
+        suggest_key_points(typed_answer, question.key_points.all(), prompt=question.prompt)
+        if typed_answer.strip() and not question.is_calculation
+        else []
+    )
+    item.save(update_fields=["revealed_at", "typed_answer", "confidence", "key_points_suggested"])
+    if confidence and session is not None and confidence != session.confidence:
+        # Remembered for the session: the next question offers the same answer.
+        PracticeSession.objects.filter(pk=session.pk).update(confidence=confidence)
+        session.confidence = confidence
     return item
 
 
@@ -163,13 +201,17 @@ def record_grade(
 def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> Answer:
     revealed_at = item.revealed_at
     shown_at = session.current_shown_at
+    ticked = sorted(set(key_point_ids))
     answer = Answer.objects.create(
         user_id=session.user_id,
         session=session,
         question_id=item.question_id,
         grade=grade,
-        key_points_ticked=sorted(set(key_point_ids)),
+        key_points_ticked=ticked,
+        key_points_suggested=sorted(item.key_points_suggested),
         typed_answer=item.typed_answer or typed_answer,
+        confidence=item.confidence,
+        number_correct=number_check(item.question, item.typed_answer).correct,
         seconds_to_reveal=_seconds(shown_at, revealed_at),
         seconds_to_grade=_seconds(revealed_at or shown_at, now),
         answered_at=now,
@@ -180,6 +222,12 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     _update_card(
         user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
     )
+    if ticked or grade == Grade.AGAIN:
+        # A grade with nothing ticked says nothing about the points unless it is Again:
+        # many learners press Good without using the checklist.
+        _remember_points(
+            user_id=session.user_id, question_id=item.question_id, ticked=set(ticked), now=now
+        )
     recalled = grade in RECALLED_GRADES
     _count_daily_activity(user_id=session.user_id, recalled=recalled, now=now, profile=profile)
     finished = item.position + 1 >= session.size
@@ -196,6 +244,55 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     if finished:
         _refit_after_commit(session.user_id)
     return answer
+
+
+def _remember_points(*, user_id: int, question_id: int, ticked: set[int], now: datetime):
+    """Count a hit for each ticked key point of the question and a miss for the rest."""
+    point_ids = list(KeyPoint.objects.filter(question_id=question_id).values_list("pk", flat=True))
+    existing = {
+        memory.key_point_id: memory
+        for memory in KeyPointMemory.objects.select_for_update().filter(
+            user_id=user_id, key_point_id__in=point_ids
+        )
+    }
+    to_create, to_update = [], []
+    for point_id in point_ids:
+        memory = existing.get(point_id)
+        if memory is None:
+            memory = KeyPointMemory(user_id=user_id, key_point_id=point_id, due=now, last_seen=now)
+            to_create.append(memory)
+        else:
+            to_update.append(memory)
+        memory.last_seen = now
+        if point_id in ticked:
+            memory.hits += 1
+            memory.streak += 1
+            memory.due = now + timedelta(days=POINT_REST_DAYS * 2 ** (memory.streak - 1))
+        else:
+            memory.misses += 1
+            memory.streak = 0
+            memory.due = now
+    KeyPointMemory.objects.bulk_create(to_create)
+    KeyPointMemory.objects.bulk_update(to_update, ["hits", "misses", "streak", "last_seen", "due"])
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """A calculation's typed number against the reference (all None when not applicable)."""
+
+    correct: bool | None = None
+    value: float | None = None
+
+
+def number_check(question: Question, typed: str) -> NumberCheck:
+    if not question.is_calculation or not typed.strip() or question.expected is None:
+        return NumberCheck()
+    try:
+        value = parse_number(typed, question.unit)
+    except NumberError:
+        return NumberCheck()
+    correct = within_tolerance(value, expected=question.expected, tolerance=question.tolerance or 0)
+    return NumberCheck(correct=correct, value=value)
 
 
 class _SessionOver(Exception):

@@ -117,7 +117,19 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
         # A stale tab or a replay: show where the learner really is, and say so.
         return _session_state(request, session, notice=MOVED_ON)
     item = _get_item(session, session.answered)
-    services.reveal(item=item, typed_answer=form.cleaned_data["typed_answer"])
+    try:
+        services.reveal(
+            item=item,
+            typed_answer=form.cleaned_data["typed_answer"],
+            confidence=form.cleaned_data["confidence"],
+            session=session,
+        )
+    except ValidationError as exc:
+        # An unreadable number: the same card again, with the message under the box.
+        form = RevealForm(request.POST, calculation=item.question)
+        form.is_valid()
+        form.add_error("typed_answer", exc)
+        return _render_session(request, session, status=400, form=form, next_item=item)
     return _after_post(request, session)
 
 

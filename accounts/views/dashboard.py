@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import charts
+from accounts.calibration import calibration, points_kept_missing
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
 from interviews.dashboard import interview_card
@@ -73,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
         "interviews": interview_card(user=request.user, zone=profile.zone),
+        "calibration": calibration(request.user),
+        "missed_points": points_kept_missing(request.user),
     }
     return render(request, "accounts/dashboard.html", context)
 

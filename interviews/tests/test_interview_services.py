@@ -11,7 +11,7 @@ from interviews import selection, services
 from interviews.models import AUTO_END_MARGIN, Interview
 from interviews.scoring import build_report
 from quizzes import services as practice_services
-from quizzes.models import Answer, Card, FollowUp, Grade, Mode, PracticeSession
+from quizzes.models import Answer, Card, FollowUp, Grade, Kind, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,11 @@ def test_the_level_favours_its_difficulty_and_orders_easiest_first(learner):
 def test_a_calculation_question_is_included_when_the_topics_have_one(learner):
     topic = TopicFactory()
     QuestionFactory.create_batch(40, topic=topic, tags="theory")
-    calculation = QuestionFactory(topic=topic, tags="calculation, memory")
+    # Only the kind makes a calculation: a recall question tagged so is not one.
+    QuestionFactory(topic=topic, tags="calculation")
+    calculation = QuestionFactory(
+        topic=topic, kind=Kind.CALCULATION, expected=112, unit="GB", tolerance=0.05
+    )
     for seed in range(20):
         ids = selection.choose(
             user=learner, topics=[topic], level="medium", size=5, rng=random.Random(seed)

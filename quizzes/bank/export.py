@@ -7,7 +7,7 @@ from typing import IO
 import yaml
 
 from quizzes.bank.files import file_format
-from quizzes.bank.records import FORMAT, VERSION, normalise
+from quizzes.bank.records import FORMAT, VERSION, PointRecord, calculation_content, normalise
 from quizzes.models import FollowUp, KeyPoint, Question, Topic
 
 
@@ -32,11 +32,11 @@ def bank_data() -> dict:
         {"slug": t.slug, "name": t.name, "description": t.description, "order": t.order}
         for t in Topic.objects.order_by("order", "name")
     ]
-    points: dict[int, list[str]] = {}
-    for question_id, text in KeyPoint.objects.order_by("question_id", "order", "id").values_list(
-        "question_id", "text"
-    ):
-        points.setdefault(question_id, []).append(text)
+    points: dict[int, list[str | dict]] = {}
+    for point in KeyPoint.objects.order_by("question_id", "order", "id"):
+        points.setdefault(point.question_id, []).append(
+            PointRecord(point.text, tuple(point.alias_list)).content()
+        )
     questions = []
     for question in Question.objects.select_related("topic").order_by("topic__order", "key"):
         record = {
@@ -45,6 +45,9 @@ def bank_data() -> dict:
             "difficulty": question.difficulty,
             "status": question.status,
             "tags": question.tag_list,
+            **calculation_content(
+                question.kind, question.expected, question.unit, question.tolerance
+            ),
         }
         if question.source:
             record["source"] = question.source

@@ -27,6 +27,7 @@ from quizzes.bank.records import (
     TopicRecord,
     content_hash,
     follow_up_content,
+    point_records,
     question_content,
     topic_content,
     validate,
@@ -39,7 +40,11 @@ PROGRESS_EVERY = 100
 # Stays under every database's limit on query parameters.
 CHUNK = 500
 # The question columns a load writes; key points are written separately.
-QUESTION_COLUMNS = ("topic_id", "prompt", "answer", "difficulty", "status", "tags", "source")
+QUESTION_COLUMNS = (
+    "topic_id", "prompt", "answer", "difficulty", "status", "tags", "source",
+    "kind", "expected", "unit", "tolerance",
+)  # fmt: skip
+RECORD_COLUMNS = ("prompt", "answer", "difficulty", "status", "source", *QUESTION_COLUMNS[7:])
 EDITED = "edited in the admin"
 
 
@@ -146,12 +151,19 @@ def _decide(current: dict, imported_hash: str, record: dict, name: str, overwrit
     return "overwrite" if name in overwrite else "keep"
 
 
-def sync_key_points(existing: list[KeyPoint], texts: list[str], question_id: int):
-    """Rows to update, create and delete so that `existing` reads `texts`.
+def sync_key_points(
+    existing: list[KeyPoint],
+    texts: list[str],
+    question_id: int,
+    aliases: list[tuple[str, ...]] | None = None,
+):
+    """Rows to update, create and delete so that `existing` reads `texts` (each with its
+    accepted phrasings from `aliases`, parallel to `texts`; none when not given).
 
     A point whose text is kept keeps its row wherever it moves; the rest are paired
     by position (a reworded point), so learners' ticks, stored as ids, still resolve.
     """
+    alias_texts = ["\n".join(a) for a in aliases] if aliases else [""] * len(texts)
     remaining = list(existing)
     matched: list[KeyPoint | None] = []
     for text in texts:
@@ -160,13 +172,15 @@ def sync_key_points(existing: list[KeyPoint], texts: list[str], question_id: int
             remaining.remove(same)
         matched.append(same)
     to_update, to_create = [], []
-    for order, (text, point) in enumerate(zip(texts, matched, strict=True)):
+    for order, (text, point, alias) in enumerate(zip(texts, matched, alias_texts, strict=True)):
         if point is None and remaining:
             point = remaining.pop(0)
         if point is None:
-            to_create.append(KeyPoint(question_id=question_id, text=text, order=order))
-        elif (point.text, point.order) != (text, order):
-            point.text, point.order = text, order
+            to_create.append(
+                KeyPoint(question_id=question_id, text=text, order=order, aliases=alias)
+            )
+        elif (point.text, point.order, point.aliases) != (text, order, alias):
+            point.text, point.order, point.aliases = text, order, alias
             to_update.append(point)
     return to_update, to_create, remaining
 
@@ -251,6 +265,10 @@ def _write_questions(
                 status=record.status,
                 tags=record.tags_text,
                 source=record.source,
+                kind=record.kind,
+                expected=record.expected,
+                unit=record.unit,
+                tolerance=record.tolerance,
                 imported_hash=wanted_hash,
                 created_by=user,
                 updated_by=user,
@@ -260,7 +278,7 @@ def _write_questions(
             current = question_content(
                 question,
                 slugs.get(question.topic_id, ""),
-                [point.text for point in points[question.pk]],
+                point_records(points[question.pk]),
             )
             decision = _decide(current, question.imported_hash, wanted, record.key, overwrite)
             if decision == "keep":
@@ -282,7 +300,7 @@ def _write_questions(
                 if decision == "overwrite":
                     summary.overwritten.append(record.key)
                 question.topic_id = topics[record.topic].pk
-                for column in ("prompt", "answer", "difficulty", "status", "source"):
+                for column in RECORD_COLUMNS:
                     setattr(question, column, getattr(record, column))
                 question.tags = record.tags_text
                 question.imported_hash = wanted_hash
@@ -290,7 +308,10 @@ def _write_questions(
                 changed.append(question)
                 summary.updated_keys.append(record.key)
                 to_update, to_create, to_delete = sync_key_points(
-                    points[question.pk], record.key_points, question.pk
+                    points[question.pk],
+                    record.key_point_texts,
+                    question.pk,
+                    [point.aliases for point in record.key_points],
                 )
                 point_updates += to_update
                 point_creates += to_create
@@ -301,9 +322,11 @@ def _write_questions(
     if new:
         Question.objects.bulk_create([question for question, _ in new], batch_size=CHUNK)
         point_creates += [
-            KeyPoint(question=question, text=text, order=order)
+            KeyPoint(
+                question=question, text=point.text, order=order, aliases="\n".join(point.aliases)
+            )
             for question, record in new
-            for order, text in enumerate(record.key_points)
+            for order, point in enumerate(record.key_points)
         ]
         summary.created = len(new)
         summary.created_keys = [question.key for question, _ in new]
@@ -321,7 +344,7 @@ def _write_questions(
     for chunk in _chunks(point_deletes):
         KeyPoint.objects.filter(pk__in=chunk).delete()
     if point_updates:
-        KeyPoint.objects.bulk_update(point_updates, ["text", "order"], batch_size=CHUNK)
+        KeyPoint.objects.bulk_update(point_updates, ["text", "order", "aliases"], batch_size=CHUNK)
     if point_creates:
         KeyPoint.objects.bulk_create(point_creates, batch_size=CHUNK)
 

@@ -15,7 +15,19 @@ from django.db.models import Count
 
 from quizzes.bank.errors import Errors
 from quizzes.bank.files import Document
-from quizzes.models import MAX_KEY_POINTS, FollowUp, KeyPoint, Question, Status, Topic
+from quizzes.models import (
+    ALIAS_LENGTH,
+    MAX_ALIASES,
+    MAX_KEY_POINTS,
+    FollowUp,
+    KeyPoint,
+    Kind,
+    Question,
+    Status,
+    Topic,
+    calculation_errors,
+    split_aliases,
+)
 
 FORMAT = "prepsite-question-bank"
 VERSION = 1
@@ -28,8 +40,11 @@ FILE_FIELDS = {"format", "version", "topics", "questions", "follow_ups"}
 TOPIC_FIELDS = {"slug", "name", "description", "order"}
 QUESTION_FIELDS = {
     "key", "topic", "prompt", "answer", "key_points", "difficulty", "status", "tags", "source",
+    "kind", "expected", "unit", "tolerance",
 }  # fmt: skip
 FOLLOW_UP_FIELDS = {"question", "after_missing", "prompt", "answer"}
+CALCULATION_FIELDS = ("expected", "unit", "tolerance")
+KEY_POINT_FIELDS = {"text", "aliases"}
 
 
 def _max_length(model, name: str) -> int | None:
@@ -57,6 +72,26 @@ FOLLOW_UP_PROMPT_LENGTH = _max_length(FollowUp, "prompt")
 FOLLOW_UP_ANSWER_LENGTH = _max_length(FollowUp, "answer")
 DIFFICULTIES = [value for value, _ in Question._meta.get_field("difficulty").choices]
 STATUSES = [value for value, _ in Question._meta.get_field("status").choices]
+KINDS = [value for value, _ in Question._meta.get_field("kind").choices]
+UNIT_LENGTH = _max_length(Question, "unit")
+
+
+@dataclass(frozen=True)
+class PointRecord:
+    text: str
+    aliases: tuple[str, ...] = ()
+
+    def content(self) -> str | dict:
+        # A point without aliases is plain text, as before aliases existed, so the content
+        # hashes of banks loaded then still match and a load keeps nothing by mistake.
+        if not self.aliases:
+            return self.text
+        return {"text": self.text, "aliases": list(self.aliases)}
+
+
+def point_records(points) -> list[PointRecord]:
+    """The database's key points as records (the same shape a file gives)."""
+    return [PointRecord(p.text.strip(), tuple(split_aliases(p.aliases))) for p in points]
 
 
 @dataclass
@@ -84,15 +119,23 @@ class QuestionRecord:
     status: str
     tags: list[str]
     source: str
-    key_points: list[str]
+    key_points: list[PointRecord]
     where: str
+    kind: str = Kind.RECALL.value
+    expected: float | None = None
+    unit: str = ""
+    tolerance: float | None = None
 
     @property
     def tags_text(self) -> str:
         return ", ".join(self.tags)
 
+    @property
+    def key_point_texts(self) -> list[str]:
+        return [point.text for point in self.key_points]
+
     def content(self) -> dict:
-        return {
+        content = {
             "topic": self.topic,
             "difficulty": self.difficulty,
             "status": self.status,
@@ -100,8 +143,10 @@ class QuestionRecord:
             "source": self.source,
             "prompt": self.prompt,
             "answer": self.answer,
-            "key_points": list(self.key_points),
+            "key_points": [point.content() for point in self.key_points],
         }
+        content.update(calculation_content(self.kind, self.expected, self.unit, self.tolerance))
+        return content
 
     def as_file_record(self) -> dict:
         return {"key": self.key, **self.content(), "tags": list(self.tags)}
@@ -134,6 +179,13 @@ def follow_up_content(follow_up: FollowUp) -> dict:
     }
 
 
+def calculation_content(kind: str, expected, unit: str, tolerance) -> dict:
+    """Only for calculations: a recall question's content (and hash) is as it always was."""
+    if kind != Kind.CALCULATION:
+        return {}
+    return {"kind": kind, "expected": expected, "unit": unit, "tolerance": tolerance}
+
+
 def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
@@ -146,9 +198,16 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-def question_content(question: Question, topic_slug: str, key_points: list[str]) -> dict:
+def question_content(
+    question: Question, topic_slug: str, key_points: list[str] | list[PointRecord]
+) -> dict:
     """The database's side of `QuestionRecord.content`, normalised the same way: text typed
-    in the admin may carry CRLF or a trailing newline, and "a,b" and "a, b" are one tag list."""
+    in the admin may carry CRLF or a trailing newline, and "a,b" and "a, b" are one tag list.
+    `key_points` are texts (no aliases) or records."""
+    points = [
+        point if isinstance(point, PointRecord) else PointRecord(point.strip())
+        for point in key_points
+    ]
     return {
         "topic": topic_slug,
         "difficulty": question.difficulty,
@@ -157,7 +216,10 @@ def question_content(question: Question, topic_slug: str, key_points: list[str])
         "source": question.source.strip(),
         "prompt": normalise(question.prompt),
         "answer": normalise(question.answer),
-        "key_points": [point.strip() for point in key_points],
+        "key_points": [point.content() for point in points],
+        **calculation_content(
+            question.kind, question.expected, question.unit.strip(), question.tolerance
+        ),
     }
 
 
@@ -215,7 +277,38 @@ def _topic(record: Any, where: str, errors: Errors) -> TopicRecord | None:
     return TopicRecord(slug, name, description, order, where)
 
 
-def _key_points(record: dict, where: str, errors: Errors) -> list[str]:
+def _aliases(value, label: str, where: str, errors: Errors) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(alias, str) for alias in value):
+        errors.add(where, f"{label} 'aliases' must be a list of text.")
+        return ()
+    aliases = [" ".join(alias.split()) for alias in value]
+    aliases = [alias for alias in aliases if alias]
+    if len(aliases) > MAX_ALIASES:
+        errors.add(where, f"{label} has {len(aliases)} aliases; at most {MAX_ALIASES}.")
+    for alias in aliases:
+        if len(alias) > ALIAS_LENGTH:
+            errors.add(where, f"{label} has an alias over {ALIAS_LENGTH} characters.")
+    return tuple(aliases)
+
+
+def _key_point_mapping(point: dict, label: str, where: str, errors: Errors):
+    unknown = sorted(set(point) - KEY_POINT_FIELDS, key=str)
+    if "text" not in point:
+        # `- Local connectivity: each output…` is a mapping to YAML, not text.
+        errors.add(
+            where,
+            f"{label} was read as a mapping, not text: YAML takes 'word: more words' as "
+            "key and value; put the item in quotes (or give it 'text' and 'aliases').",
+        )
+        return None, ()
+    for name in unknown:
+        errors.add(where, f"{label} has unknown field {name!r} (allowed: aliases, text).")
+    return point.get("text"), _aliases(point.get("aliases"), label, where, errors)
+
+
+def parse_key_points(record: dict, where: str, errors: Errors) -> list[PointRecord]:
     key_points = record.get("key_points")
     if key_points is None:
         errors.add(where, "field 'key_points' is required.")
@@ -230,14 +323,13 @@ def _key_points(record: dict, where: str, errors: Errors) -> list[str]:
         )
     cleaned = []
     for number, point in enumerate(key_points, start=1):
+        aliases: tuple[str, ...] = ()
         if isinstance(point, dict):
-            # `- Local connectivity: each output…` is a mapping to YAML, not text.
-            errors.add(
-                where,
-                f"field 'key_points' item {number} was read as a mapping, not text: "
-                "YAML takes 'word: more words' as key and value; put the item in quotes.",
+            point, aliases = _key_point_mapping(
+                point, f"field 'key_points' item {number}", where, errors
             )
-            continue
+            if point is None:
+                continue
         if not isinstance(point, str) or not point.strip():
             errors.add(where, f"field 'key_points' item {number} must be non-empty text.")
             continue
@@ -248,8 +340,34 @@ def _key_points(record: dict, where: str, errors: Errors) -> list[str]:
                 f"field 'key_points' item {number} is {len(point)} characters; "
                 f"at most {KEY_POINT_LENGTH}.",
             )
-        cleaned.append(point)
+        cleaned.append(PointRecord(point, aliases))
     return cleaned
+
+
+def _number(record: dict, name: str, where: str, errors: Errors) -> float | None:
+    value = record.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        errors.add(where, f"field {name!r} must be a number, not {type(value).__name__}.")
+        return None
+    return float(value)
+
+
+def _calculation(record: dict, kind: str, where: str, errors: Errors) -> dict:
+    present = [name for name in CALCULATION_FIELDS if name in record]
+    if kind != Kind.CALCULATION:
+        for name in present:
+            errors.add(where, f"field {name!r} is only for 'kind: calculation'.")
+        return {}
+    expected = _number(record, "expected", where, errors)
+    tolerance = _number(record, "tolerance", where, errors)
+    unit = _text(record, "unit", where, errors, required=False, max_length=UNIT_LENGTH)
+    for name, message in calculation_errors(
+        kind=kind, expected=expected, tolerance=tolerance
+    ).items():
+        errors.add(where, f"field {name!r}: {message}")
+    return {"expected": expected, "unit": unit, "tolerance": tolerance}
 
 
 def _tags(record: dict, where: str, errors: Errors) -> list[str]:
@@ -277,7 +395,10 @@ def _question(record: Any, where: str, errors: Errors) -> QuestionRecord | None:
         errors.add(
             where, f"field 'key' must be 1–{KEY_LENGTH} lowercase letters, digits and hyphens."
         )
+    kind = _choice(record, "kind", KINDS, Kind.RECALL.value, where, errors)
     return QuestionRecord(
+        kind=kind,
+        **_calculation(record, kind, where, errors),
         key=key,
         topic=_text(record, "topic", where, errors, required=True, max_length=SLUG_LENGTH),
         prompt=_text(record, "prompt", where, errors, required=True, max_length=TEXT_LENGTH),
@@ -286,7 +407,7 @@ def _question(record: Any, where: str, errors: Errors) -> QuestionRecord | None:
         difficulty=_choice(record, "difficulty", DIFFICULTIES, None, where, errors),
         status=_choice(record, "status", STATUSES, Status.DRAFT.value, where, errors),
         tags=_tags(record, where, errors),
-        key_points=_key_points(record, where, errors),
+        key_points=parse_key_points(record, where, errors),
         where=where,
     )
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -9,13 +10,15 @@ from quizzes import services
 from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
 from quizzes.models import Mode, PracticeSession, SessionItem
 from quizzes.presenters import card_context, summary_context
-from quizzes.selection import missed_in
+from quizzes.selection import missed_in, topic_counts
 
 SESSION_TEMPLATE = "quizzes/session.html"
 # A second tab, the back button or a double click sent an answer the session has moved past.
 MOVED_ON = (
     "That question had already been answered, maybe in another tab: here is where you are now."
 )
+
+UNDONE = "Your last grade was undone. Grade this question again."
 
 
 def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
@@ -56,6 +59,8 @@ def practice_start(request: HttpRequest) -> HttpResponse:
                 size=form.cleaned_data["size"],
                 topics=list(form.cleaned_data["topics"]),
                 timer_seconds=form.cleaned_data["timer_seconds"],
+                difficulty=form.cleaned_data["difficulty"] or None,
+                tag=form.cleaned_data["tag"] or None,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -68,7 +73,12 @@ def practice_start(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(started.session)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "mode_help": MODE_HELP}
+    counts = topic_counts(user=request.user, now=timezone.now())
+    topics = [
+        (choice, counts.get(choice.data["value"].value, {"new": 0, "due": 0}))
+        for choice in form["topics"]
+    ]
+    context = {"form": form, "mode_help": MODE_HELP, "topics": topics}
     return render(request, "quizzes/practice_start.html", context, status=status)
 
 
@@ -141,6 +151,20 @@ def _session_state(request, session, *, notice=None, **known) -> HttpResponse:
             messages.info(request, notice)
         return HttpResponseClientRedirect(session.get_absolute_url())
     return _after_post(request, session, notice=notice, **known)
+
+
+@require_POST
+def undo_grade(request: HttpRequest, session_id) -> HttpResponse:
+    """Take back the session's last grade; the card asks for that question again."""
+    session = _get_session_for_user(request, session_id)
+    try:
+        services.undo_last_grade(session=session)
+    except ValidationError as exc:
+        if session.is_finished and not request.htmx:
+            messages.info(request, exc.messages[0])
+            return redirect(session)
+        return _render_session(request, session, status=409, error=exc.messages[0])
+    return _after_post(request, session, notice=UNDONE)
 
 
 @require_POST

@@ -29,7 +29,15 @@ from accounts.models import Profile
 from accounts.tests.factories import PASSWORD
 from prepsite.tests.endpoints import Endpoint, all_endpoints
 from quizzes import services
-from quizzes.models import Answer, Mode, PracticeSession, Report, SessionItem
+from quizzes.models import (
+    Answer,
+    Card,
+    Mode,
+    PracticeSession,
+    Report,
+    SessionItem,
+    UserQuestion,
+)
 from quizzes.tests.factories import QuestionFactory
 from reminders.services import get_settings
 from reminders.tokens import make_unsubscribe_token
@@ -45,7 +53,15 @@ CSRF_SECRET = "k" * 32
 ENDPOINTS = all_endpoints()
 # Routes whose arguments are not a learner's own objects: the reset link, the calendar feed
 # and the unsubscribe link carry their own proof.
-PUBLIC_ARGUMENTS = {"uidb64", "token", "calendar_token", "unsubscribe_token"}
+# The library's addresses name a public question; a learner's marks on it are found by who asks.
+PUBLIC_ARGUMENTS = {
+    "uidb64",
+    "token",
+    "calendar_token",
+    "unsubscribe_token",
+    "topic_slug",
+    "question_key",
+}
 OWNED = [e for e in ENDPOINTS if e.kwargs and not set(e.kwargs) <= PUBLIC_ARGUMENTS]
 
 # What a person would plausibly send to each form; the CSRF check runs before any of it is read.
@@ -79,6 +95,10 @@ PLAUSIBLE = {
     "practice_grade": {"position": 1, "grade": 3},
     "practice_report": {"reason": "wrong", "note": "The sign is flipped."},
     "reminder_settings": {"daily": "on", "hour": 7},
+    "library_practise": {"q": "question", "size": 5},
+    "library_bookmark": {"bookmarked": "1"},
+    "library_suspend": {"suspended": "1"},
+    "library_note": {"note": "Remember the *sign*."},
 }
 # Routes that must be among those taking a POST: a check that the walk found them.
 KNOWN_POSTS = {
@@ -98,6 +118,13 @@ KNOWN_POSTS = {
     "reminder_settings",
     "new_calendar_link",
     "unsubscribe",
+    "practice_undo",
+    "library_practise",
+    "library_bookmark",
+    "library_suspend",
+    "library_note",
+    "library_reset",
+    "library_practise_question",
 }
 # RFC 8058: a mail provider's one-click unsubscribe posts without a cookie or CSRF token;
 # the signed token in the address is the proof.
@@ -115,7 +142,7 @@ def world(learner, other_learner):
     session.refresh_from_db()
     Profile.objects.create(user=learner, display_name="Ada L.")
     Profile.objects.create(user=other_learner, display_name="Grace H.")
-    return {"a": learner, "b": other_learner, "session": session}
+    return {"a": learner, "b": other_learner, "session": session, "question": item.question}
 
 
 def arguments(world) -> dict:
@@ -127,6 +154,8 @@ def arguments(world) -> dict:
         "token": default_token_generator.make_token(learner),
         "calendar_token": get_settings(learner).calendar_token,
         "unsubscribe_token": make_unsubscribe_token(user_id=learner.pk, kind="daily"),
+        "topic_slug": world["question"].topic.slug,
+        "question_key": world["question"].key,
     }
 
 
@@ -143,6 +172,8 @@ def snapshot(world) -> dict:
         "email": learner.email,
         "password": learner.password,
         "users": type(learner).objects.count(),
+        "marks": list(UserQuestion.objects.values_list("bookmarked", "suspended", "note")),
+        "cards": Card.objects.count(),
     }
 
 
@@ -164,6 +195,8 @@ PLACEHOLDERS = {
     "token": "set-password",
     "calendar_token": "x",
     "unsubscribe_token": "x",
+    "topic_slug": "topic",
+    "question_key": "question",
 }
 
 

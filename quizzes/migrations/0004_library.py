@@ -52,6 +52,12 @@ CREATE TRIGGER quizzes_keypoint_search_delete AFTER DELETE ON quizzes_keypoint
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION quizzes_keypoint_touch_question();
 
+-- Also when a bulk load runs with session_replication_role = replica (make_bench_data).
+ALTER TABLE quizzes_question ENABLE ALWAYS TRIGGER quizzes_question_search;
+ALTER TABLE quizzes_keypoint ENABLE ALWAYS TRIGGER quizzes_keypoint_search_insert;
+ALTER TABLE quizzes_keypoint ENABLE ALWAYS TRIGGER quizzes_keypoint_search_update;
+ALTER TABLE quizzes_keypoint ENABLE ALWAYS TRIGGER quizzes_keypoint_search_delete;
+
 UPDATE quizzes_question SET search_vector = NULL;
 """
 

@@ -59,22 +59,27 @@ def _cache_per_worker(settings, worker_id):
     }
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache(_cache_per_worker):
-    # The cache outlives a test's database rollback; ids are reused between tests.
+def clear_cache() -> None:
+    """Empty the cache of this test run's worker; with Redis, only its own keys (clear()
+    would empty the whole Redis database, the other workers' sessions with it)."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    yield
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        # Only this worker's keys: clear() would empty the whole Redis database.
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_cache_per_worker):
+    # The cache outlives a test's database rollback; ids are reused between tests.
+    yield
+    clear_cache()
 
 
 @pytest.fixture

@@ -125,7 +125,9 @@ def library(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse
         data["topic"] = topic.slug
     context = _library_context(request, data, topic=topic)
     status = 400 if context["form"].errors else 200
-    template = f"{LIBRARY_TEMPLATE}#results" if request.htmx else LIBRARY_TEMPLATE
+    # htmx restoring a pushed search it no longer has in its history cache wants the page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = f"{LIBRARY_TEMPLATE}#results" if partial else LIBRARY_TEMPLATE
     response = render(request, template, context, status=status)
     # The same address answers htmx with the results only: caches must keep both apart.
     patch_vary_headers(response, ("HX-Request",))

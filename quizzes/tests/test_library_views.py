@@ -156,6 +156,9 @@ def test_htmx_gets_only_the_results_and_the_response_varies_on_it(client, bank):
     assert html.lstrip().startswith('<section id="results"')
     assert "<html" not in html
     assert "HX-Request" in response["Vary"]
+    restore = {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    page = client.get(reverse("library"), {"q": "adam"}, **restore).content.decode()
+    assert "<html" in page and "<h1>Library</h1>" in page
 
 
 def test_pagination_keeps_the_filters(client, bank):

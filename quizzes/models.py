@@ -3,6 +3,8 @@ import uuid
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models
@@ -89,6 +91,10 @@ class Question(models.Model):
     tags = models.CharField(max_length=300, blank=True, help_text="Comma-separated.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=300, blank=True)
+    # PostgreSQL's full-text index of prompt, answer, key points and tags, kept current by
+    # database triggers (migration 0004) like any index, so no write path can forget it.
+    # Unused (always NULL) on SQLite, where the library searches with LIKE instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -119,6 +125,7 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["status", "topic"], name="question_status_topic"),
             models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
+            GinIndex(fields=["search_vector"], name="question_search"),
         ]
 
     def __str__(self):
@@ -244,6 +251,7 @@ class Mode(models.TextChoices):
     RANDOM = "random", "Random"
     MISSED = "missed", "Missed questions"
     INTERVIEW = "interview", "Mock interview"
+    LIBRARY = "library", "From the library"
 
 
 class PracticeSessionQuerySet(models.QuerySet):
@@ -276,6 +284,10 @@ class PracticeSession(models.Model):
     recalled = models.PositiveSmallIntegerField(default=0)
     # When the current question was put in front of the learner (for timing).
     current_shown_at = models.DateTimeField(null=True, blank=True)
+    # The grade "Undo last grade" may take back; cleared when it is undone, so only once.
+    last_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -363,6 +375,9 @@ class Answer(models.Model):
     seconds_to_reveal = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_grade = models.PositiveIntegerField(null=True, blank=True)
     answered_at = models.DateTimeField()
+    # What the grade changed, so that it can be undone exactly: the card's fields before
+    # it (null when the question had no card) and when the question was put on screen.
+    before = models.JSONField(null=True, blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -429,3 +444,32 @@ class Card(models.Model):
     @property
     def is_leech(self) -> bool:
         return self.lapses >= LEECH_LAPSES
+
+
+class UserQuestion(models.Model):
+    """A learner's own marks on one question: a bookmark, a suspension and a note.
+
+    One row per learner and question, made on the first mark; another learner never sees it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_marks"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    bookmarked = models.BooleanField(default=False)
+    # Suspended questions leave every practice mode until unsuspended.
+    suspended = models.BooleanField(default=False)
+    note = models.TextField(blank=True, help_text="Markdown, the learner's own.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="user_question_unique")
+        ]
+
+    def __str__(self):
+        return f"Marks on question {self.question_id}"
+
+    @property
+    def note_html(self) -> SafeString:
+        return render_markdown(self.note)

@@ -49,12 +49,37 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # The cache outlives a test's database rollback; ids are reused between tests.
-    from django.core.cache import cache
+def _cache_per_worker(settings, worker_id):
+    # Each xdist worker has its own database but all share one Redis (sessions too): a
+    # worker's keys get their own prefix, so neither its cached values nor its clearing
+    # reach another worker's.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{worker_id}"}
+        for name, config in settings.CACHES.items()
+    }
 
+
+def clear_cache() -> None:
+    """Empty the cache of this test run's worker; with Redis, only its own keys (clear()
+    would empty the whole Redis database, the other workers' sessions with it)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_cache_per_worker):
+    # The cache outlives a test's database rollback; ids are reused between tests.
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from quizzes.models import (
     PracticeSession,
     Report,
     SessionItem,
+    UserQuestion,
 )
 
 User = get_user_model()
@@ -211,7 +212,8 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
 
     A fixed number of queries however much they practised: the profile, the
     sessions with their topics and items, the answers with their questions,
-    the ticked key points, the cards, the daily activity and the reports.
+    the ticked key points, the cards, the daily activity, the reports and the
+    learner's bookmarks, suspensions and notes.
     """
     profile = get_profile(user)
     sessions = (
@@ -323,6 +325,18 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                 "resolved_at": _iso(report.resolved_at),
             }
             for report in reports
+        ],
+        "question_marks": [
+            {
+                "question": marks.question.key,
+                "bookmarked": marks.bookmarked,
+                "suspended": marks.suspended,
+                "note": marks.note,
+                "updated_at": _iso(marks.updated_at),
+            }
+            for marks in UserQuestion.objects.filter(user=user)
+            .select_related("question")
+            .order_by("question__key")
         ],
         "schedule": _schedule_export(user, profile),
         "mock_interviews": interview_data(user),

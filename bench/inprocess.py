@@ -89,7 +89,18 @@ def _endpoints(heavy: str, learner: str) -> dict:
         "practice_start": _request(
             learner_client, "post", "/practice/", {"mode": "random", "size": 20}, expect=302
         ),
+        # Search as you type: a word in every generated question, and a rarer pair.
+        "library_search": _request(learner_client, "get", "/questions/", {"q": "correction"}),
+        "library_search_narrow": _request(learner_client, "get", "/questions/", {"q": "reason 12"}),
+        "library_question": _request(learner_client, "get", _a_question_path()),
     }
+
+
+def _a_question_path() -> str:
+    from quizzes.models import Question
+
+    question = Question.objects.published().select_related("topic").order_by("pk").first()
+    return f"/questions/{question.topic.slug}/{question.key}/"
 
 
 def measure(send, runs: int, warmup: int = 2) -> dict:

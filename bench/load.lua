@@ -68,6 +68,8 @@ local function post_headers(extra)
   return h
 end
 
+library_queries = { "correction", "reason+12", "moments+zero", "beta" }
+
 function request()
   started = now_us()
   if mode == "floor" then
@@ -82,6 +84,13 @@ function request()
   elseif mode == "practice_page" then
     kind = "practice_page"
     return wrk.format("GET", "/practice/", headers())
+  elseif mode == "library_search" then
+    -- Search as you type (htmx): a word matching every generated question, a rarer
+    -- prefix, and two words, in turn.
+    kind = "library_search"
+    searched = (searched or 0) + 1
+    local q = library_queries[(searched % #library_queries) + 1]
+    return wrk.format("GET", "/questions/?q=" .. q, headers({ ["HX-Request"] = "true" }))
   elseif mode == "practice_start" or session_path == nil then
     kind = "practice_start"
     return wrk.format("POST", "/practice/", post_headers(), "mode=random&size=20")

@@ -150,6 +150,7 @@ def load_phases(args, server, meter) -> dict:
         ("dashboard", write_identities(WORK / "heavy.txt", heavy)),
         ("practice_page", write_identities(WORK / "page.txt", starters)),
         ("practice_start", write_identities(WORK / "start.txt", starters)),
+        ("library_search", write_identities(WORK / "search.txt", loopers)),
         ("floor", None),
     ]
     endpoints = {}

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search (the library); its parts that need PostgreSQL are used only there.
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_htmx",
     "axes",
     "django_tasks_db",

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from accounts.views.dashboard import dashboard, session_history_csv
 from prepsite import views
+from quizzes.library.sitemaps import SITEMAPS
 
 admin.site.site_header = "PrepSite editors"
 admin.site.site_title = "PrepSite editors"
@@ -17,11 +21,19 @@ handler500 = "prepsite.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        login_not_required(require_safe(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("accounts/", include("accounts.urls")),
     path("reminders/", include("reminders.urls")),
     path("schedule/", include("planner.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("dashboard/sessions.csv", session_history_csv, name="session_history_csv"),
+    path("questions/", include("quizzes.library.urls")),
     path("", include("quizzes.urls")),
     path("", include("interviews.urls")),
     path("admin/", admin.site.urls),

@@ -6,10 +6,12 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from prepsite.http import current_page
+from quizzes.models import Difficulty, Question
 
 User = get_user_model()
 
@@ -19,7 +21,24 @@ User = get_user_model()
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "home.html")
+    # One question a visitor can try without an account: an easy one, the same for everyone.
+    published = Question.objects.published().select_related("topic")
+    sample = published.filter(difficulty=Difficulty.EASY).first() or published.first()
+    key_points = list(sample.key_points.all()) if sample else []
+    return render(request, "home.html", {"sample": sample, "key_points": key_points})
+
+
+# Personal and practice pages are behind a log-in anyway; saying so saves crawlers the trip.
+ROBOTS_DISALLOW = ("/accounts/", "/admin/", "/dashboard/", "/practice/", "/reminders/")
+
+
+@login_not_required
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines += ["", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @login_not_required

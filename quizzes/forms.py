@@ -3,7 +3,8 @@ import functools
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from quizzes.models import Confidence, Grade, Mode, Question, Report, Topic
+from quizzes.library.queries import facets
+from quizzes.models import Confidence, Difficulty, Grade, Mode, Question, Report, Topic
 
 SIZES = [(5, "5"), (10, "10"), (20, "20")]
 TIMERS = [
@@ -78,6 +79,14 @@ class StartSessionForm(forms.Form):
         required=False,
         help_text="Counts down on each question, as in a timed interview.",
     )
+    difficulty = forms.ChoiceField(
+        label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices]
+    )
+    tag = forms.ChoiceField(label="Tag", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", "Any"), *((tag, tag) for tag in facets()["tags"])]
 
 
 class TypedAnswerField(forms.CharField):

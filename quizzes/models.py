@@ -4,6 +4,8 @@ import uuid
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -123,6 +125,10 @@ class Question(models.Model):
         help_text=f"Calculation only: relative, above 0 and at most {MAX_TOLERANCE} "
         "(0.05 accepts 5% either side).",
     )
+    # PostgreSQL's full-text index of prompt, answer, key points and tags, kept current by
+    # database triggers (migration 0004) like any index, so no write path can forget it.
+    # Unused (always NULL) on SQLite, where the library searches with LIKE instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -153,6 +159,7 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["status", "topic"], name="question_status_topic"),
             models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
+            GinIndex(fields=["search_vector"], name="question_search"),
         ]
 
     def __str__(self):
@@ -326,6 +333,7 @@ class Mode(models.TextChoices):
     MISSED = "missed", "Missed questions"
     INTERVIEW = "interview", "Mock interview"
     MISSED_POINTS = "points", "Missed key points"
+    LIBRARY = "library", "From the library"
 
 
 class Confidence(models.TextChoices):
@@ -367,6 +375,10 @@ class PracticeSession(models.Model):
     current_shown_at = models.DateTimeField(null=True, blank=True)
     # The learner's last "How sure are you?", offered again on the next question.
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    # The grade "Undo last grade" may take back; cleared when it is undone, so only once.
+    last_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = PracticeSessionQuerySet.as_manager()
 
@@ -463,6 +475,9 @@ class Answer(models.Model):
     seconds_to_reveal = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_grade = models.PositiveIntegerField(null=True, blank=True)
     answered_at = models.DateTimeField()
+    # What the grade changed, so that it can be undone exactly: the card's fields before
+    # it (null when the question had no card) and when the question was put on screen.
+    before = models.JSONField(null=True, blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -557,3 +572,32 @@ class KeyPointMemory(models.Model):
 
     def __str__(self):
         return f"{self.hits} hits, {self.misses} misses on key point {self.key_point_id}"
+
+
+class UserQuestion(models.Model):
+    """A learner's own marks on one question: a bookmark, a suspension and a note.
+
+    One row per learner and question, made on the first mark; another learner never sees it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_marks"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    bookmarked = models.BooleanField(default=False)
+    # Suspended questions leave every practice mode until unsuspended.
+    suspended = models.BooleanField(default=False)
+    note = models.TextField(blank=True, help_text="Markdown, the learner's own.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="user_question_unique")
+        ]
+
+    def __str__(self):
+        return f"Marks on question {self.question_id}"
+
+    @property
+    def note_html(self) -> SafeString:
+        return render_markdown(self.note)

@@ -7,18 +7,50 @@ the bank is never loaded into Python.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Replace
 
-from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question
+from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question, UserQuestion
 
 
 def _cards_for(user):
     return Card.objects.filter(user=user, question=OuterRef("pk"))
 
 
-def _bank(topics):
-    return Question.objects.published().for_topics(topics)
+def suspended_by(user, question=None):
+    """Exists() of the learner's suspension of `question` (default: the outer row): suspended
+    questions leave every mode."""
+    question = OuterRef("pk") if question is None else question
+    return Exists(UserQuestion.objects.filter(user=user, question=question, suspended=True))
+
+
+def with_tag(queryset, tag: str, *, path: str = ""):
+    """Rows whose question carries `tag` in its comma-separated tags (either database)."""
+    padded = Concat(Value(","), Replace(F(f"{path}tags"), Value(", "), Value(",")), Value(","))
+    return queryset.annotate(_padded_tags=padded).filter(_padded_tags__icontains=f",{tag},")
+
+
+def _narrow(queryset, *, difficulty=None, tag=None, path: str = ""):
+    if difficulty:
+        queryset = queryset.filter(**{f"{path}difficulty": difficulty})
+    if tag:
+        queryset = with_tag(queryset, tag, path=path)
+    return queryset
+
+
+def _bank(user, topics, **narrow):
+    bank = Question.objects.published().for_topics(topics).filter(~suspended_by(user))
+    return _narrow(bank, **narrow)
+
+
+def _learner_cards(user, topics, **narrow):
+    published = Question.objects.published().values("pk")
+    cards = Card.objects.filter(user=user, question__in=published).filter(
+        ~suspended_by(user, OuterRef("question_id"))
+    )
+    if topics:
+        cards = cards.filter(question__topic__in=topics)
+    return _narrow(cards, path="question__", **narrow)
 
 
 @dataclass
@@ -34,7 +66,9 @@ class Limits:
     notes: list[str] = field(default_factory=list)
 
 
-def due_then_new(*, user, topics, size: int, now: datetime, limits: Limits | None = None):
+def due_then_new(
+    *, user, topics, size: int, now: datetime, limits: Limits | None = None, **narrow
+) -> list[int]:
     """Questions the scheduler says are due, then new ones.
 
     The due questions most likely forgotten come first (lowest predicted recall by the
@@ -43,9 +77,7 @@ def due_then_new(*, user, topics, size: int, now: datetime, limits: Limits | Non
     """
     from accounts.stats import EpochDays
 
-    due = Card.objects.filter(user=user, due__lte=now, question__status="published")
-    if topics:
-        due = due.filter(question__topic__in=topics)
+    due = _learner_cards(user, topics, **narrow).filter(due__lte=now)
     take = size if limits is None else min(size, limits.reviews_left)
     # Most often everything due fits: the index on (user, due) gives it at once. Only a
     # backlog larger than the session or the day's limit needs every due card's recall.
@@ -65,15 +97,19 @@ def due_then_new(*, user, topics, size: int, now: datetime, limits: Limits | Non
                 "for tomorrow."
             )
     if len(ids) < size:
-        ids += new_questions(user=user, topics=topics, size=size - len(ids), now=now, limits=limits)
+        ids += new_questions(
+            user=user, topics=topics, size=size - len(ids), now=now, limits=limits, **narrow
+        )
     return ids
 
 
-def new_questions(*, user, topics, size: int, now: datetime, limits: Limits | None = None):
+def new_questions(
+    *, user, topics, size: int, now: datetime, limits: Limits | None = None, **narrow
+) -> list[int]:
     """Questions the learner has never graded, easiest first, in random order within each."""
     if limits is not None and not topics and limits.syllabus:
         topics = limits.syllabus
-    unseen = _bank(topics).filter(~Exists(_cards_for(user)))
+    unseen = _bank(user, topics, **narrow).filter(~Exists(_cards_for(user)))
     take = size if limits is None else min(size, limits.new_left)
     ids = list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[: take + 1])
     if len(ids) > take:
@@ -85,27 +121,26 @@ def new_questions(*, user, topics, size: int, now: datetime, limits: Limits | No
     return ids
 
 
-def weakest(*, user, topics, size: int, now: datetime) -> list[int]:
+def weakest(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
     """Seen questions with the lowest recall rate, then the least stable memory."""
-    cards = Card.objects.filter(user=user, reviews__gt=0, question__status="published")
-    if topics:
-        cards = cards.filter(question__topic__in=topics)
+    cards = _learner_cards(user, topics, **narrow).filter(reviews__gt=0)
     recall = Cast(F("reviews") - F("lapses"), FloatField()) / Cast(F("reviews"), FloatField())
     ordered = cards.annotate(recall=recall).order_by("recall", "stability", "due")
     return list(ordered.values_list("question_id", flat=True)[:size])
 
 
-def random_questions(*, user, topics, size: int, now: datetime) -> list[int]:
-    return list(_bank(topics).order_by("?").values_list("pk", flat=True)[:size])
+def random_questions(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
+    return list(_bank(user, topics, **narrow).order_by("?").values_list("pk", flat=True)[:size])
 
 
 def missed_in(session) -> list[int]:
-    """Questions graded Again in `session`, in the order they were asked."""
+    """Questions graded Again in `session`, in the order asked (unless suspended since)."""
     missed = Answer.objects.filter(session=session, grade=Grade.AGAIN)
     return list(
         session.items.filter(
             Q(Exists(missed.filter(question=OuterRef("question")))),
-            question__status="published",
+            ~suspended_by(session.user_id, OuterRef("question_id")),
+            question__in=Question.objects.published().values("pk"),
         ).values_list("question_id", flat=True)
     )
 
@@ -115,11 +150,11 @@ def due_points(user, now: datetime):
     return KeyPointMemory.objects.filter(user=user, misses__gt=0, due__lte=now)
 
 
-def missed_points(*, user, topics, size: int, now: datetime) -> list[int]:
+def missed_points(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
     """Questions with missed key points that are due, most missed first."""
-    points = due_points(user, now).filter(key_point__question__status="published")
-    if topics:
-        points = points.filter(key_point__question__topic__in=topics)
+    points = due_points(user, now).filter(
+        key_point__question__in=_bank(user, topics, **narrow).values("pk")
+    )
     ids: list[int] = []
     rows = points.order_by("-misses", "due").values_list("key_point__question_id", flat=True)
     # A question with several due points appears once; a bounded read keeps it small.
@@ -129,6 +164,22 @@ def missed_points(*, user, topics, size: int, now: datetime) -> list[int]:
         if len(ids) == size:
             break
     return ids
+
+
+def topic_counts(*, user, now: datetime) -> dict[int, dict[str, int]]:
+    """Per topic, how many questions are new and how many due for the learner (one query)."""
+    cards = _cards_for(user)
+    rows = (
+        Question.objects.published()
+        .filter(~suspended_by(user))
+        .values("topic_id")
+        .annotate(
+            new=Count("pk", filter=~Q(Exists(cards))),
+            due=Count("pk", filter=Q(Exists(cards.filter(due__lte=now)))),
+        )
+        .order_by()
+    )
+    return {row["topic_id"]: {"new": row["new"], "due": row["due"]} for row in rows}
 
 
 SELECTORS = {
@@ -145,8 +196,19 @@ LIMITED_MODES = (Mode.DUE, Mode.NEW)
 
 
 def choose_questions(
-    *, user, topics, mode: str, size: int, now: datetime, limits: Limits | None = None
+    *,
+    user,
+    topics,
+    mode: str,
+    size: int,
+    now: datetime,
+    limits: Limits | None = None,
+    difficulty=None,
+    tag=None,
 ) -> list[int]:
+    narrow = {"difficulty": difficulty, "tag": tag}
     if mode in LIMITED_MODES:
-        return SELECTORS[mode](user=user, topics=topics, size=size, now=now, limits=limits)
-    return SELECTORS[mode](user=user, topics=topics, size=size, now=now)
+        return SELECTORS[mode](
+            user=user, topics=topics, size=size, now=now, limits=limits, **narrow
+        )
+    return SELECTORS[mode](user=user, topics=topics, size=size, now=now, **narrow)

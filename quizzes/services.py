@@ -50,10 +50,13 @@ NO_QUESTIONS = {
     Mode.RANDOM: "No questions match these topics yet.",
     Mode.MISSED: "There are no missed questions in that session.",
     Mode.MISSED_POINTS: "No key point you missed is due again in these topics. Try Due for review.",
+    Mode.LIBRARY: "No questions to practise here: suspended questions are left out.",
 }
 # Each hit in a row after a miss doubles how long a missed point rests before it is
 # due again in "Missed key points": 1, 2, 4... days.
 POINT_REST_DAYS = 1
+UNDO_NOTHING = "There is no grade to undo: only the last grade of a session can be undone, once."
+UNDO_STALE = "That question has been graded or reset since, so this grade can no longer be undone."
 
 
 @transaction.atomic
@@ -65,11 +68,14 @@ def start_session(
     topics=(),
     timer_seconds: int | None = None,
     question_ids: list[int] | None = None,
+    difficulty: str | None = None,
+    tag: str | None = None,
     now: datetime | None = None,
 ) -> StartedSession:
     """Create a session of up to `size` questions chosen by `mode`.
 
-    `question_ids` overrides the choice (used for "Practice missed questions").
+    `question_ids` overrides the choice (used for "Practice missed questions" and the
+    library's "Practise these"); `difficulty` and `tag` narrow the choice.
     """
     now = now or timezone.now()
     limits = None
@@ -77,7 +83,14 @@ def start_session(
         if mode in selection.LIMITED_MODES:
             limits = _limits_for(user, now=now)
         question_ids = selection.choose_questions(
-            user=user, topics=topics, mode=mode, size=size, now=now, limits=limits
+            user=user,
+            topics=topics,
+            mode=mode,
+            size=size,
+            now=now,
+            limits=limits,
+            difficulty=difficulty,
+            tag=tag,
         )
     notes = tuple(limits.notes) if limits else ()
     if not question_ids:
@@ -190,6 +203,7 @@ def record_grade(
     except (IntegrityError, _SessionOver):
         return GradeResult(answer=None, recorded=False)
     # Mirror the counters just written, so callers need not read the row again.
+    session.last_answer = answer
     session.answered += 1
     session.recalled += int(answer.recalled)
     session.current_shown_at = now
@@ -202,6 +216,12 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     revealed_at = item.revealed_at
     shown_at = session.current_shown_at
     ticked = sorted(set(key_point_ids))
+    # The profile first: its time zone, scheduler settings and interview date all
+    # shape this grade, and reading it once keeps the round trips as they were.
+    profile = _locked_profile(session.user_id)
+    card_before = _update_card(
+        user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
+    )
     answer = Answer.objects.create(
         user_id=session.user_id,
         session=session,
@@ -215,12 +235,7 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         seconds_to_reveal=_seconds(shown_at, revealed_at),
         seconds_to_grade=_seconds(revealed_at or shown_at, now),
         answered_at=now,
-    )
-    # The profile first: its time zone, scheduler settings and interview date all
-    # shape this grade, and reading it once keeps the round trips as they were.
-    profile = _locked_profile(session.user_id)
-    _update_card(
-        user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
+        before={"card": card_before, "shown_at": shown_at.isoformat() if shown_at else None},
     )
     if ticked or grade == Grade.AGAIN:
         # A grade with nothing ticked says nothing about the points unless it is Again:
@@ -237,6 +252,7 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         answered=F("answered") + 1,
         recalled=F("recalled") + int(recalled),
         current_shown_at=now,
+        last_answer=answer,
         **({"finished_at": now} if finished else {}),
     )
     if not updated:
@@ -313,7 +329,33 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds())
 
 
-def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime, profile) -> None:
+CARD_STATE_FIELDS = (
+    "state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses",
+)  # fmt: skip
+CARD_TIME_FIELDS = ("due", "last_review")
+
+
+def _card_snapshot(card: Card | None) -> dict | None:
+    """The card's scheduling fields as JSON, exactly (floats and microseconds round-trip)."""
+    if card is None:
+        return None
+    snapshot = {name: getattr(card, name) for name in CARD_STATE_FIELDS}
+    for name in CARD_TIME_FIELDS:
+        snapshot[name] = snapshot[name].isoformat() if snapshot[name] else None
+    return snapshot
+
+
+def _card_fields(snapshot: dict) -> dict:
+    fields = {name: snapshot[name] for name in CARD_STATE_FIELDS}
+    for name in CARD_TIME_FIELDS:
+        fields[name] = datetime.fromisoformat(fields[name]) if fields[name] else None
+    return fields
+
+
+def _update_card(
+    *, user_id: int, question_id: int, grade: int, now: datetime, profile
+) -> dict | None:
+    """Apply the grade to the learner's card; returns the card as it was (for undo)."""
     card = Card.objects.select_for_update().filter(user_id=user_id, question_id=question_id).first()
     new = scheduling.review(
         card,
@@ -348,6 +390,7 @@ def _update_card(*, user_id: int, question_id: int, grade: int, now: datetime, p
         Card.objects.filter(pk=card.pk).update(
             reviews=F("reviews") + 1, lapses=F("lapses") + int(grade == 1), **fields
         )
+    return _card_snapshot(card)
 
 
 def _locked_profile(user_id: int) -> Profile | None:
@@ -355,8 +398,11 @@ def _locked_profile(user_id: int) -> Profile | None:
     return Profile.objects.select_for_update(no_key=True).filter(user_id=user_id).first()
 
 
-def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime, profile) -> None:
-    """Add one answer to the learner's roll-up for their local day, in one statement.
+def _count_daily_activity(
+    *, user_id: int, recalled: bool, now: datetime, profile, delta: int = 1
+) -> None:
+    """Add one answer (or, with `delta=-1`, take one back) to the learner's roll-up for
+    their local day at `now`, in one statement.
 
     The time zone is read with the profile row locked: a change of zone re-counts the
     roll-up with that row locked too (accounts.services.update_profile), so this grade
@@ -364,6 +410,14 @@ def _count_daily_activity(*, user_id: int, recalled: bool, now: datetime, profil
     """
     zone = profile.zone if profile else timezone.get_default_timezone()
     day = timezone.localtime(now, zone).date()
+    if delta < 0:
+        # Not the upsert below: its VALUES row would break the non-negative CHECK first.
+        DailyActivity.objects.filter(user_id=user_id, day=day).update(
+            answers=F("answers") + delta, recalled=F("recalled") + delta * int(recalled)
+        )
+        # A day whose only answer was taken back is no day of activity (streaks, heatmap).
+        DailyActivity.objects.filter(user_id=user_id, day=day, answers=0).delete()
+        return
     table = DailyActivity._meta.db_table
     # An upsert that increments: PostgreSQL and SQLite (3.24+) share this syntax,
     # and the ORM has no increment-on-conflict.
@@ -392,6 +446,49 @@ def abandon_session(*, session: PracticeSession, now: datetime | None = None) ->
     else:
         session.refresh_from_db(fields=["finished_at", "abandoned_at"])
     return bool(changed)
+
+
+@transaction.atomic
+def undo_last_grade(*, session: PracticeSession) -> Answer:
+    """Take back the session's last grade: the answer, the card's previous FSRS state, the
+    session's counters and the daily roll-up, exactly as before it. Once: the session
+    forgets its last answer, and only the latest grade of the session can be undone.
+    Refused when the question was graded again elsewhere or reset since."""
+    locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    answer = Answer.objects.filter(pk=locked.last_answer_id).first()
+    # An abandoned session keeps what was graded in it (issue 13).
+    if answer is None or answer.before is None or locked.abandoned_at is not None:
+        raise ValidationError(UNDO_NOTHING, code="nothing_to_undo")
+    card = (
+        Card.objects.select_for_update()
+        .filter(user_id=answer.user_id, question_id=answer.question_id)
+        .first()
+    )
+    if card is None or card.last_review != answer.answered_at:
+        raise ValidationError(UNDO_STALE, code="stale")
+    previous = answer.before["card"]
+    if previous is None:
+        card.delete()
+    else:
+        Card.objects.filter(pk=card.pk).update(**_card_fields(previous))
+    _count_daily_activity(
+        user_id=answer.user_id,
+        recalled=answer.recalled,
+        now=answer.answered_at,
+        profile=_locked_profile(answer.user_id),
+        delta=-1,
+    )
+    shown_at = answer.before["shown_at"]
+    PracticeSession.objects.filter(pk=locked.pk).update(
+        answered=F("answered") - 1,
+        recalled=F("recalled") - int(answer.recalled),
+        finished_at=None,
+        current_shown_at=datetime.fromisoformat(shown_at) if shown_at else None,
+        last_answer=None,
+    )
+    answer.delete()
+    session.refresh_from_db()
+    return answer
 
 
 def report_question(*, user, question: Question, reason: str, note: str) -> Report:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -12,7 +13,7 @@ from quizzes import services
 from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
 from quizzes.models import Mode, PracticeSession, SessionItem
 from quizzes.presenters import card_context, summary_context
-from quizzes.selection import missed_in
+from quizzes.selection import missed_in, topic_counts
 
 SESSION_TEMPLATE = "quizzes/session.html"
 # Session pages and the cards htmx swaps into them are sent with Cache-Control: no-store
@@ -27,6 +28,8 @@ REPORTS_LIMITED = (
     "them. Please wait a while before sending more."
 )
 ALREADY_OVER = "That session is already over: here is what you did."
+
+UNDONE = "Your last grade was undone. Grade this question again."
 
 
 def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
@@ -74,6 +77,8 @@ def practice_start(request: HttpRequest) -> HttpResponse:
                 size=form.cleaned_data["size"],
                 topics=list(form.cleaned_data["topics"]),
                 timer_seconds=form.cleaned_data["timer_seconds"],
+                difficulty=form.cleaned_data["difficulty"] or None,
+                tag=form.cleaned_data["tag"] or None,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -88,7 +93,12 @@ def practice_start(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(started.session)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "mode_help": MODE_HELP}
+    counts = topic_counts(user=request.user, now=timezone.now())
+    topics = [
+        (choice, counts.get(choice.data["value"].value, {"new": 0, "due": 0}))
+        for choice in form["topics"]
+    ]
+    context = {"form": form, "mode_help": MODE_HELP, "topics": topics}
     return render(request, "quizzes/practice_start.html", context, status=status)
 
 
@@ -206,6 +216,20 @@ def abandon(request: HttpRequest, session_id) -> HttpResponse:
 
 def _to(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+def undo_grade(request: HttpRequest, session_id) -> HttpResponse:
+    """Take back the session's last grade; the card asks for that question again."""
+    session = _get_session_for_user(request, session_id)
+    try:
+        services.undo_last_grade(session=session)
+    except ValidationError as exc:
+        if session.is_finished and not request.htmx:
+            messages.info(request, exc.messages[0])
+            return redirect(session)
+        return _render_session(request, session, status=409, error=exc.messages[0])
+    return _after_post(request, session, notice=UNDONE)
 
 
 @require_POST

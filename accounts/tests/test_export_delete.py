@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import DailyActivity, LoginSession, Profile
 from accounts.services import delete_account, export_user_data, get_profile
 from accounts.tests.factories import PASSWORD
+from quizzes.library.services import mark_question
 from quizzes.models import Answer, Card, Grade, Mode, PracticeSession, Report, SessionItem
 from quizzes.tests.factories import (
     AnswerFactory,
@@ -144,9 +145,24 @@ class TestExportUserData:
 
     def test_holds_nothing_of_anyone_else(self, learner, other_learner):
         practise(other_learner, topic_slug="transformers")
+        question = Answer.objects.get(user=other_learner).question
+        mark_question(user=other_learner, question=question, bookmarked=True, note="Grace's")
         data = export_user_data(learner)
-        for section in ("practice_sessions", "answers", "cards", "daily_activity", "reports"):
+        sections = ("practice_sessions", "answers", "cards", "daily_activity", "reports")
+        for section in (*sections, "question_marks"):
             assert data[section] == []
+
+    def test_holds_the_learners_bookmarks_and_notes(self, learner):
+        practise(learner)
+        question = Answer.objects.get(user=learner).question
+        mark_question(user=learner, question=question, suspended=True, note="Mine, *mine*")
+        [marks] = export_user_data(learner)["question_marks"]
+        assert marks["question"] == question.key
+        assert (marks["bookmarked"], marks["suspended"], marks["note"]) == (
+            False,
+            True,
+            "Mine, *mine*",
+        )
 
     def test_a_key_point_deleted_since_is_left_out(self, learner):
         practise(learner)
@@ -170,8 +186,9 @@ class TestExportUserData:
         fresh = User.objects.get(pk=learner.pk)
         # profile, sessions, their topics, their items with questions, answers with
         # questions, ticked key points, cards with questions, daily activity, reports,
-        # the schedule's syllabus and parameter fits, mock interviews and their steps.
-        with django_assert_max_num_queries(13):
+        # the schedule's syllabus and parameter fits, mock interviews and their steps,
+        # bookmarks, suspensions and notes with questions.
+        with django_assert_max_num_queries(14):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

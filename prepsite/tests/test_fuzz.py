@@ -26,7 +26,7 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from interviews.services import start_interview
 from prepsite.tests.endpoints import all_endpoints
 from quizzes import services
-from quizzes.models import Mode, SessionItem
+from quizzes.models import Mode, Question, SessionItem
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 from reminders.services import get_settings
 from reminders.tokens import make_unsubscribe_token
@@ -180,7 +180,10 @@ class World:
         from django.utils.http import urlsafe_base64_encode
 
         session = self.current_session() if own else self.theirs
+        question = Question.objects.published().select_related("topic").first()
         return {
+            "topic_slug": question.topic.slug,
+            "question_key": question.key,
             "session_id": session.pk,
             "interview_id": (self.interview if own else self.their_interview).pk,
             "position": session.answered,
@@ -242,6 +245,8 @@ def requests_for(draw, world: World, endpoints=ENDPOINTS):
         values["token"] = draw(st.from_regex(r"[a-z0-9\-]{1,40}", fullmatch=True))
         values["calendar_token"] = draw(st.from_regex(r"[A-Za-z0-9_\-]{1,50}", fullmatch=True))
         values["unsubscribe_token"] = draw(st.from_regex(r"[A-Za-z0-9_:\-]{1,80}", fullmatch=True))
+        values["topic_slug"] = draw(st.from_regex(r"[a-z0-9\-]{1,30}", fullmatch=True))
+        values["question_key"] = draw(st.from_regex(r"[a-z0-9\-]{1,30}", fullmatch=True))
     if whose == "junk" or draw(st.booleans()):
         values["position"] = draw(
             st.one_of(st.integers(0, 30), st.integers(0, 10**25), st.just(values["position"]))

@@ -67,6 +67,9 @@ NON_HTML = {
     "bench_floor",
     "bench_write_floor",
     "session_history_csv",
+    "robots_txt",
+    "sitemap",
+    "library_practise",  # a form's POST only
 }
 
 

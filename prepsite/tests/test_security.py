@@ -31,7 +31,15 @@ from interviews.models import Interview, InterviewStep
 from interviews.services import start_interview
 from prepsite.tests.endpoints import Endpoint, all_endpoints
 from quizzes import services
-from quizzes.models import Answer, Mode, PracticeSession, Report, SessionItem
+from quizzes.models import (
+    Answer,
+    Card,
+    Mode,
+    PracticeSession,
+    Report,
+    SessionItem,
+    UserQuestion,
+)
 from quizzes.tests.factories import QuestionFactory
 from reminders.services import get_settings
 from reminders.tokens import make_unsubscribe_token
@@ -47,7 +55,15 @@ CSRF_SECRET = "k" * 32
 ENDPOINTS = all_endpoints()
 # Routes whose arguments are not a learner's own objects: the reset link, the calendar feed
 # and the unsubscribe link carry their own proof.
-PUBLIC_ARGUMENTS = {"uidb64", "token", "calendar_token", "unsubscribe_token"}
+# The library's addresses name a public question; a learner's marks on it are found by who asks.
+PUBLIC_ARGUMENTS = {
+    "uidb64",
+    "token",
+    "calendar_token",
+    "unsubscribe_token",
+    "topic_slug",
+    "question_key",
+}
 OWNED = [e for e in ENDPOINTS if e.kwargs and not set(e.kwargs) <= PUBLIC_ARGUMENTS]
 
 # What a person would plausibly send to each form; the CSRF check runs before any of it is read.
@@ -86,6 +102,10 @@ PLAUSIBLE = {
     "interview_reveal": {"position": 0, "typed_answer": "Momentum"},
     "interview_grade": {"position": 0, "grade": 3},
     "interview_follow_up": {"covered": "yes"},
+    "library_practise": {"q": "question", "size": 5},
+    "library_bookmark": {"bookmarked": "1"},
+    "library_suspend": {"suspended": "1"},
+    "library_note": {"note": "Remember the *sign*."},
 }
 # Routes that must be among those taking a POST: a check that the walk found them.
 KNOWN_POSTS = {
@@ -114,6 +134,13 @@ KNOWN_POSTS = {
     "unsubscribe",
     "schedule_settings",
     "optimise_schedule",
+    "practice_undo",
+    "library_practise",
+    "library_bookmark",
+    "library_suspend",
+    "library_note",
+    "library_reset",
+    "library_practise_question",
 }
 # RFC 8058: a mail provider's one-click unsubscribe posts without a cookie or CSRF token;
 # the signed token in the address is the proof.
@@ -132,7 +159,13 @@ def world(learner, other_learner):
     Profile.objects.create(user=learner, display_name="Ada L.")
     Profile.objects.create(user=other_learner, display_name="Grace H.")
     interview = start_interview(user=learner, minutes=30, level="medium")
-    return {"a": learner, "b": other_learner, "session": session, "interview": interview}
+    return {
+        "a": learner,
+        "b": other_learner,
+        "session": session,
+        "interview": interview,
+        "question": item.question,
+    }
 
 
 def arguments(world) -> dict:
@@ -145,6 +178,8 @@ def arguments(world) -> dict:
         "token": default_token_generator.make_token(learner),
         "calendar_token": get_settings(learner).calendar_token,
         "unsubscribe_token": make_unsubscribe_token(user_id=learner.pk, kind="daily"),
+        "topic_slug": world["question"].topic.slug,
+        "question_key": world["question"].key,
     }
 
 
@@ -165,6 +200,8 @@ def snapshot(world) -> dict:
         "email": learner.email,
         "password": learner.password,
         "users": type(learner).objects.count(),
+        "marks": list(UserQuestion.objects.values_list("bookmarked", "suspended", "note")),
+        "cards": Card.objects.count(),
     }
 
 
@@ -187,6 +224,8 @@ PLACEHOLDERS = {
     "token": "set-password",
     "calendar_token": "x",
     "unsubscribe_token": "x",
+    "topic_slug": "topic",
+    "question_key": "question",
 }
 
 

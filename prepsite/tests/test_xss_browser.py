@@ -1,9 +1,10 @@
 """Cross-site scripting payloads in everything a person can write, checked in a real browser.
 
 The payloads (after OWASP's XSS filter evasion cheat sheet) go into question prompts, answers,
-key points, topics and sources (editors), typed answers, display names and report notes
-(learners). A learner then practises, reveals, reads the summary and the review pages and sends
-reports; an editor opens the admin pages that show all of it.
+key points, topics and sources (editors), typed answers, display names, report notes and
+notes on questions (learners), and searches of the library. A learner then practises,
+reveals, reads the summary and the review pages and sends reports, and reads the library and
+their question pages; an editor opens the admin pages that show all of it.
 
 Two layers keep script out: escaping and sanitising on the server, and the Content-Security-
 Policy in the browser. The learner's and editor's pages are checked with the policy switched off
@@ -12,12 +13,15 @@ means: no dialog opened, no element carries an event-handler attribute, no javas
 address or frame was injected, and no htmx attribute came in with the text.
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import Profile
 from conftest import login_in_browser, screenshot
 from quizzes import services
+from quizzes.library.services import mark_question
 from quizzes.models import Mode, Report
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -273,3 +277,29 @@ def test_editor_pages_with_payloads(watch, payload_bank, learner_with_payload_na
     browser.visit(reverse("admin:quizzes_topic_changelist"))
     browser.visit(reverse("admin:quizzes_topic_change", args=[payload_bank[0].topic_id]))
     assert browser.visited >= len(PAYLOADS) + 6
+
+
+def test_library_pages_with_payloads(watch, payload_bank, learner_with_payload_name):
+    """Escaping alone (CSP off): the public library, search excerpts (ts_headline on
+    PostgreSQL), searches for the payloads themselves, and a learner's notes and history."""
+    learner = learner_with_payload_name
+    _session_with_payloads(learner)
+    for number, question in enumerate(payload_bank):
+        mark_question(user=learner, question=question, bookmarked=True, note=PAYLOADS[number])
+    browser = watch(bypass_csp=True)
+    library = reverse("library")
+    pages = [
+        reverse("home"),
+        library,
+        f"{library}?q=reference",  # an excerpt of every payload answer
+        reverse("library_topic", args=["xss"]),
+        *(f"{library}?{urlencode({'q': payload[:200]})}" for payload in PAYLOADS),
+    ]
+    for url in pages:
+        browser.visit(url)
+    login_in_browser(browser.page, learner)
+    browser.page.wait_for_url("**/dashboard/")
+    browser.visit(f"{library}?mine=bookmarked&q=reference")
+    for question in payload_bank:
+        browser.visit(reverse("library_question", args=["xss", question.key]))
+    assert browser.visited >= 2 * len(PAYLOADS) + 5

@@ -50,7 +50,8 @@ def _follow_up(**overrides) -> dict:
 
 
 def test_the_fixture_loads_onto_the_shipped_bank_and_a_second_load_changes_nothing():
-    load_bank(SHIPPED)
+    # The shipped questions without the shipped follow-ups, which the fixture would replace.
+    load_bank(sorted(path for path in SHIPPED.glob("*.yaml") if path.name != "follow-ups.yaml"))
 
     summary = load_bank(FIXTURE)
 

@@ -2,9 +2,9 @@ from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.utils.safestring import SafeString
 
+from conftest import clear_cache
 from quizzes import models
 from quizzes.rendering import render_markdown, sanitise
 from quizzes.tests.factories import QuestionFactory
@@ -49,9 +49,9 @@ def _assert_inert(html: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def test_script_image_handlers_and_javascript_links_render_inert():

@@ -1,0 +1,253 @@
+"""The library's reads: search, filters and the learner's own state of each question.
+
+A page of the library is a fixed handful of queries whatever the size of the bank: the
+count, the page's rows (the learner's card, marks and last grade as subqueries of that
+one query) and the filter choices, which are cached.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic, UserQuestion
+from quizzes.scheduling import humanize_interval, retrievability
+from quizzes.selection import with_tag
+
+# Words of a search, in any script; everything else (operators, quotes) is dropped, so
+# the text can go into a tsquery and a LIKE safely.
+TERM = re.compile(r"[^\W_]+")
+MAX_TERMS = 8
+# Private-use characters mark the highlighted words until the excerpt is escaped.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+EXCERPT_CHARS = 220
+# Memory this stable (days until recall drops to 90%) counts as mastered.
+MASTERED_DAYS = 21
+FACETS_KEY = "library-facets:v1"
+FACETS_SECONDS = 300
+
+
+class Mine(TextChoices):
+    NEW = "new", "New"
+    DUE = "due", "Due"
+    LEARNING = "learning", "Learning"
+    MASTERED = "mastered", "Mastered"
+    BOOKMARKED = "bookmarked", "Bookmarked"
+    MISSED = "missed", "Missed last time"
+    SUSPENDED = "suspended", "Suspended"
+
+
+def search_terms(text: str) -> list[str]:
+    return TERM.findall(text.lower())[:MAX_TERMS]
+
+
+def _is_postgresql(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Questions matching every word of `text` (the last one as a prefix, for search as
+    you type), best first, each with an `excerpt` of its answer around the match.
+
+    PostgreSQL: the stored search vector (GIN index), ts_rank and ts_headline. Elsewhere
+    (SQLite): a LIKE per word over prompt, answer, tags and key points; no rank.
+    """
+    terms = search_terms(text)
+    if not terms:
+        return queryset
+    if _is_postgresql(queryset):
+        raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+        if len(terms) > 1:
+            # "layer norm" also finds LayerNorm, which the parser keeps as one word.
+            raw = f"({raw}) | {''.join(terms)}:*"
+        query = SearchQuery(raw, search_type="raw", config="english")
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), query),
+                excerpt=SearchHeadline(
+                    "answer",
+                    query,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=1,
+                ),
+            )
+            .order_by("-rank", "topic__order", "key")
+        )
+    for term in terms:
+        key_points = KeyPoint.objects.filter(question=OuterRef("pk"), text__icontains=term)
+        queryset = queryset.filter(
+            Q(prompt__icontains=term)
+            | Q(answer__icontains=term)
+            | Q(tags__icontains=term)
+            | Q(Exists(key_points))
+        )
+    return queryset
+
+
+def excerpt_html(question, terms: list[str]) -> SafeString:
+    """The answer around the first match, escaped, with the matches in <mark>."""
+    text = getattr(question, "excerpt", None)
+    if text is None:
+        text = _excerpt_around(question.answer, terms)
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    return mark_safe(html)  # escaped above; only our own <mark> tags added
+
+
+def _excerpt_around(answer: str, terms: list[str]) -> str:
+    lowered = answer.lower()
+    found = [lowered.find(term) for term in terms if term in lowered]
+    start = max(0, min(found) - EXCERPT_CHARS // 3) if found else 0
+    excerpt = answer[start : start + EXCERPT_CHARS]
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    excerpt = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", excerpt)
+    return ("…" if start else "") + excerpt + ("…" if start + EXCERPT_CHARS < len(answer) else "")
+
+
+def with_learner_state(queryset: QuerySet, user) -> QuerySet:
+    """The learner's card, marks and last grade on each question, in the same query."""
+    cards = Card.objects.filter(user=user, question=OuterRef("pk"))
+    marks = UserQuestion.objects.filter(user=user, question=OuterRef("pk"))
+    last = Answer.objects.filter(user=user, question=OuterRef("pk")).order_by("-answered_at")
+    return queryset.annotate(
+        card_state=Subquery(cards.values("state")[:1]),
+        card_due=Subquery(cards.values("due")[:1]),
+        card_stability=Subquery(cards.values("stability")[:1]),
+        bookmarked=Exists(marks.filter(bookmarked=True)),
+        suspended=Exists(marks.filter(suspended=True)),
+        last_grade=Subquery(last.values("grade")[:1]),
+    )
+
+
+def with_mine(queryset: QuerySet, user, mine: str, now: datetime) -> QuerySet:
+    """Narrow to the learner's own status (`queryset` from with_learner_state)."""
+    cards = Card.objects.filter(user=user, question=OuterRef("pk"))
+    marks = UserQuestion.objects.filter(user=user, question=OuterRef("pk"))
+    conditions = {
+        Mine.NEW: ~Exists(cards),
+        Mine.DUE: Exists(cards.filter(due__lte=now)) & ~Q(suspended=True),
+        Mine.LEARNING: Exists(cards.filter(state__in=[1, 3])),
+        Mine.MASTERED: Exists(cards.filter(state=2, stability__gte=MASTERED_DAYS)),
+        Mine.BOOKMARKED: Exists(marks.filter(bookmarked=True)),
+        Mine.MISSED: Q(last_grade=Grade.AGAIN),
+        Mine.SUSPENDED: Exists(marks.filter(suspended=True)),
+    }
+    return queryset.filter(conditions[Mine(mine)])
+
+
+@dataclass(frozen=True)
+class LibraryFilter:
+    text: str = ""
+    topic: str = ""  # a slug
+    difficulty: str = ""
+    tag: str = ""
+    mine: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.topic or self.difficulty or self.tag or self.mine)
+
+
+def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet:
+    """The published questions the filter picks, with the learner's state when logged in."""
+    questions = Question.objects.published().select_related("topic")
+    if chosen.topic:
+        questions = questions.filter(topic__slug=chosen.topic)
+    if chosen.difficulty:
+        questions = questions.filter(difficulty=chosen.difficulty)
+    if chosen.tag:
+        questions = with_tag(questions, chosen.tag)
+    if user.is_authenticated:
+        questions = with_learner_state(questions, user)
+        if chosen.mine:
+            questions = with_mine(questions, user, chosen.mine, now)
+    return search(questions, chosen.text)
+
+
+def badges(question, now: datetime) -> list[str]:
+    """The learner's status of a row of library_questions, in words."""
+    if not hasattr(question, "card_state"):
+        return []
+    found = []
+    if question.suspended:
+        found.append("Suspended")
+    if question.card_state is None:
+        found.append("New")
+    elif question.card_due <= now:
+        found.append("Due")
+    elif question.card_state in (1, 3):
+        found.append("Learning")
+    elif (question.card_stability or 0) >= MASTERED_DAYS:
+        found.append("Mastered")
+    else:
+        found.append(f"Review in {humanize_interval(question.card_due - now)}")
+    if question.last_grade == Grade.AGAIN:
+        found.append("Missed last time")
+    if question.bookmarked:
+        found.append("Bookmarked")
+    return found
+
+
+def facets() -> dict:
+    """The topics and tags the filters offer, cached: they change only with the bank."""
+
+    def compute():
+        published = Question.objects.published()
+        topics = list(
+            Topic.objects.filter(Exists(published.filter(topic=OuterRef("pk")))).values_list(
+                "slug", "name"
+            )
+        )
+        tags = set()
+        for text in published.exclude(tags="").values_list("tags", flat=True).distinct():
+            tags.update(tag.strip() for tag in text.split(",") if tag.strip())
+        return {"topics": topics, "tags": sorted(tags, key=str.lower)}
+
+    return cache.get_or_set(FACETS_KEY, compute, FACETS_SECONDS)
+
+
+def schedule_in_words(card: Card | None, now: datetime) -> dict:
+    """A learner's schedule for one question, as the question page says it."""
+    if card is None:
+        return {"next": "Not practised yet: it comes up as a new question.", "memory": ""}
+    until = card.due - now
+    if until.total_seconds() <= 0:
+        next_review = "Due now"
+    else:
+        next_review = f"Next review in {_long_interval(until)}"
+    recall = retrievability(card, now) if card.stability else None
+    memory = ""
+    if recall is not None:
+        memory = f"Chance you recall it now: about {round(100 * recall)}%"
+        if card.stability:
+            memory += f"; remembered for about {_long_interval_days(card.stability)}"
+    return {"next": next_review, "memory": memory}
+
+
+def _long_interval(delta) -> str:
+    return _long_interval_days(delta.total_seconds() / 86400)
+
+
+def _long_interval_days(days: float) -> str:
+    if days < 1:
+        hours = max(1, round(days * 24))
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    if days < 14:
+        whole = round(days)
+        return f"{whole} day{'s' if whole != 1 else ''}"
+    if days < 60:
+        return f"{round(days / 7)} weeks"
+    if days < 365:
+        return f"{round(days / 30)} months"
+    years = days / 365
+    return f"{years:.1f} years"

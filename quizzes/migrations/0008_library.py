@@ -81,7 +81,7 @@ def _on_postgresql(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0006_follow_ups"),
+        ("quizzes", "0007_calculation_aliases_confidence_memory"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -133,6 +133,7 @@ class Migration(migrations.Migration):
                     ("random", "Random"),
                     ("missed", "Missed questions"),
                     ("interview", "Mock interview"),
+                    ("points", "Missed key points"),
                     ("library", "From the library"),
                 ],
                 max_length=10,

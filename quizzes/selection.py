@@ -7,7 +7,7 @@ the bank is never loaded into Python.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, FloatField, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Replace
 
 from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question, UserQuestion
@@ -155,15 +155,16 @@ def missed_points(*, user, topics, size: int, now: datetime, **narrow) -> list[i
     points = due_points(user, now).filter(
         key_point__question__in=_bank(user, topics, **narrow).values("pk")
     )
-    ids: list[int] = []
-    rows = points.order_by("-misses", "due").values_list("key_point__question_id", flat=True)
-    # A question with several due points appears once; a bounded read keeps it small.
-    for question_id in rows[: size * 10]:
-        if question_id not in ids:
-            ids.append(question_id)
-        if len(ids) == size:
-            break
-    return ids
+    # One row per question (several of its points may be due), grouped in SQL so the
+    # session is never cut short by questions with many due points.
+    rows = (
+        points.values("key_point__question_id")
+        .order_by()
+        .annotate(most=Max("misses"), first=Min("due"))
+        .order_by("-most", "first", "key_point__question_id")
+        .values_list("key_point__question_id", flat=True)
+    )
+    return list(rows[:size])
 
 
 def topic_counts(*, user, now: datetime) -> dict[int, dict[str, int]]:

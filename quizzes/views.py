@@ -219,9 +219,12 @@ def _to(request: HttpRequest, url: str) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def undo_grade(request: HttpRequest, session_id) -> HttpResponse:
     """Take back the session's last grade; the card asks for that question again."""
     session = _get_session_for_user(request, session_id)
+    if interview := _running_interview(request, session):
+        return interview
     try:
         services.undo_last_grade(session=session)
     except ValidationError as exc:

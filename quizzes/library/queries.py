@@ -130,17 +130,16 @@ def with_learner_state(queryset: QuerySet, user) -> QuerySet:
 
 
 def with_mine(queryset: QuerySet, user, mine: str, now: datetime) -> QuerySet:
-    """Narrow to the learner's own status (`queryset` from with_learner_state)."""
-    cards = Card.objects.filter(user=user, question=OuterRef("pk"))
-    marks = UserQuestion.objects.filter(user=user, question=OuterRef("pk"))
+    """Narrow to the learner's own status, by the columns with_learner_state annotated
+    (`queryset` comes from it), so no subquery is run twice."""
     conditions = {
-        Mine.NEW: ~Exists(cards),
-        Mine.DUE: Exists(cards.filter(due__lte=now)) & ~Q(suspended=True),
-        Mine.LEARNING: Exists(cards.filter(state__in=[1, 3])),
-        Mine.MASTERED: Exists(cards.filter(state=2, stability__gte=MASTERED_DAYS)),
-        Mine.BOOKMARKED: Exists(marks.filter(bookmarked=True)),
+        Mine.NEW: Q(card_state__isnull=True),
+        Mine.DUE: Q(card_due__lte=now) & ~Q(suspended=True),
+        Mine.LEARNING: Q(card_state__in=[1, 3]),
+        Mine.MASTERED: Q(card_state=2, card_stability__gte=MASTERED_DAYS),
+        Mine.BOOKMARKED: Q(bookmarked=True),
         Mine.MISSED: Q(last_grade=Grade.AGAIN),
-        Mine.SUSPENDED: Exists(marks.filter(suspended=True)),
+        Mine.SUSPENDED: Q(suspended=True),
     }
     return queryset.filter(conditions[Mine(mine)])
 

@@ -84,10 +84,7 @@ def _weekly(delivery: Delivery, *, now: datetime) -> EmailMultiAlternatives:
     ).aggregate(answers=Sum("answers"), recalled=Sum("recalled"))
     answers, recalled = week["answers"] or 0, week["recalled"] or 0
     practised = [row for row in dashboard.topics if row.recall_rate is not None]
-    readiness = None
-    if dashboard.readiness:
-        total = sum(row.total for row in dashboard.readiness)
-        readiness = round(100 * sum(row.projected_sum for row in dashboard.readiness) / total)
+    readiness = dashboard.projected_percent if dashboard.readiness else None
     context = {
         "name": str(profile),
         "answers": answers,

@@ -4,6 +4,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as our views see it: django-htmx's middleware sets `htmx` on every one.
+
+    Annotate views with it (as django-htmx's own examples do) so that `request.htmx`
+    is typed and nobody has to reach for getattr.
+    """
+
+    htmx: HtmxDetails
 
 
 def current_page(request: HttpRequest) -> str:

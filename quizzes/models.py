@@ -79,6 +79,31 @@ class QuestionQuerySet(models.QuerySet):
         """All questions when `topics` is empty, else those in the given topics."""
         return self.filter(topic__in=topics) if topics else self
 
+    def with_stats(self):
+        """Per-question statistics, computed in the same query that lists the questions
+        (the editors' admin): answers, recalls, time to reveal, last answer, open reports."""
+        # Report and RECALLED_GRADES are defined further down this module; they are
+        # looked up when the method runs.
+        open_reports = (
+            Report.objects.filter(question=models.OuterRef("pk"), resolved_at__isnull=True)
+            .order_by()
+            .values("question")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        recalled = Q(answers__grade__in=RECALLED_GRADES)
+        return self.annotate(
+            times_answered=models.Count("answers"),
+            times_recalled=models.Count("answers", filter=recalled),
+            avg_seconds_to_reveal=models.Avg("answers__seconds_to_reveal"),
+            last_answered=models.Max("answers__answered_at"),
+            # A subquery, not a second join: joining reports too would multiply the counts.
+            open_reports=models.functions.Coalesce(models.Subquery(open_reports), 0),
+        ).annotate(
+            recall_rate=models.functions.Cast(models.F("times_recalled"), models.FloatField())
+            / models.functions.NullIf(models.F("times_answered"), 0),
+        )
+
 
 # A question's revision holds its key points and follow-ups: History shows and reverts
 # them together.

@@ -372,9 +372,6 @@ class PracticeSessionQuerySet(models.QuerySet):
     def finished(self):
         return self.filter(finished_at__isnull=False)
 
-    def in_progress(self):
-        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
-
     def abandoned(self):
         return self.filter(abandoned_at__isnull=False)
 
@@ -477,11 +474,6 @@ class Grade(models.IntegerChoices):
 RECALLED_GRADES = (Grade.HARD, Grade.GOOD, Grade.EASY)
 
 
-class AnswerQuerySet(models.QuerySet):
-    def recalled(self):
-        return self.filter(grade__in=RECALLED_GRADES)
-
-
 class Answer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
@@ -503,8 +495,6 @@ class Answer(models.Model):
     # What the grade changed, so that it can be undone exactly: the card's fields before
     # it (null when the question had no card) and when the question was put on screen.
     before = models.JSONField(null=True, blank=True, editable=False)
-
-    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["answered_at"]

@@ -1,3 +1,5 @@
+"""Sign-up, log-in, password change and reset, profile, export and deletion."""
+
 import json
 
 from django.contrib import messages

@@ -278,3 +278,32 @@ def test_a_new_grade_refreshes_the_cached_card_figures(learner_client, learner):
     second = services.start_session(user=learner, mode=Mode.NEW, size=1).session
     learner_client.post(reverse("practice_grade", args=[second.pk]), {"position": 0, "grade": 3})
     assert "2 / 3" in learner_client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboard", "session_history_csv"])
+def test_anonymous_is_sent_to_log_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse(name)}"
+
+
+def test_another_learners_sessions_are_not_on_the_dashboard_or_in_the_csv(
+    learner_client, learner, other_learner
+):
+    mine = TopicFactory(name="Mine only")
+    theirs = TopicFactory(name="Theirs only")
+    own = PracticeSession.objects.create(
+        user=learner, mode=Mode.RANDOM, size=3, answered=3, recalled=3,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    own.topics.add(mine)
+    other = PracticeSession.objects.create(
+        user=other_learner, mode=Mode.DUE, size=7, answered=1, recalled=0
+    )
+    other.topics.add(theirs)
+    html = learner_client.get(reverse("dashboard")).content.decode()
+    assert "Mine only" in html and own.get_absolute_url() in html
+    assert "Theirs only" not in html and other.get_absolute_url() not in html
+    assert str(other.pk) not in html
+    rows = list(csv.reader(io.StringIO(learner_client.get(reverse("session_history_csv")).text)))
+    assert [row[3] for row in rows[1:]] == ["Mine only"]

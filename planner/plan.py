@@ -6,13 +6,14 @@ same thing: the pace the dashboard shows is the allowance a session gets.
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from quizzes.models import Answer, Card, Question
+from quizzes.scheduling import day_start
 
 # New questions are all first seen this long before the interview, so each gets a few
 # reviews before the day; closer than three weeks, a third of the time left.
@@ -45,10 +46,6 @@ class Allowance:
     @property
     def reviews_left(self) -> int:
         return max(0, self.review_limit - self.reviews_today)
-
-
-def day_start(now: datetime, zone) -> datetime:
-    return datetime.combine(timezone.localtime(now, zone).date(), time.min, tzinfo=zone)
 
 
 def answered_today(*, user, zone, now: datetime) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, FloatField, Max, Min, OuterRef, Q
 from django.db.models.functions import Cast, Concat, Replace
 
 from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question, UserQuestion
+from quizzes.scheduling import EpochDays
 
 
 def _cards_for(user):
@@ -75,8 +76,6 @@ def due_then_new(
     learner's own forgetting curve), which matters when the backlog is over the
     day's review limit: the rest wait for tomorrow.
     """
-    from accounts.stats import EpochDays
-
     due = _learner_cards(user, topics, **narrow).filter(due__lte=now)
     take = size if limits is None else min(size, limits.reviews_left)
     # Most often everything due fits: the index on (user, due) gives it at once. Only a

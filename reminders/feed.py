@@ -1,13 +1,12 @@
 """The learner's review load as an iCalendar feed, for their own calendar app."""
 
-from collections import Counter
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from accounts.services import get_profile
-from quizzes.models import Card, Status
+from quizzes.models import Card
 from reminders.emails import absolute, seconds_per_question
 
 FEED_DAYS = 30
@@ -19,12 +18,12 @@ def review_calendar(user, *, now: datetime | None = None) -> bytes:
     zone = profile.zone
     today = now.astimezone(zone).date()
     horizon = now + timedelta(days=FEED_DAYS)
-    due_by_day = Counter()
-    for due in Card.objects.filter(
-        user=user, due__lt=horizon, question__status=Status.PUBLISHED
-    ).values_list("due", flat=True):
-        # Overdue questions are due today.
-        due_by_day[max(due.astimezone(zone).date(), today)] += 1
+    # Grouped by day in SQL, as the dashboard's forecast is (overdue ones fall today).
+    due_by_day = (
+        Card.objects.filter(user=user)
+        .in_practice()
+        .due_per_day(zone=zone, today=today, before=horizon)
+    )
     pace = seconds_per_question(user, now=now)
     practice_url = absolute("/practice/")
 

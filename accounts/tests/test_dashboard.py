@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
-from accounts.stats import build_dashboard, retrievability, streaks
+from accounts.stats import build_dashboard, streaks
 from quizzes import services
 from quizzes.models import Answer, Card, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
@@ -112,7 +112,7 @@ def test_retrievability_in_sql_matches_fsrs(learner):
     from fsrs import Card as FsrsCard
     from fsrs import State
 
-    from quizzes.scheduling import SCHEDULER
+    from quizzes.scheduling import SCHEDULER, retrievability, retrievability_sql
 
     last = datetime(2026, 1, 1, 15, 30, tzinfo=UTC)
     question = QuestionFactory()
@@ -123,8 +123,11 @@ def test_retrievability_in_sql_matches_fsrs(learner):
     for at in (last, last + timedelta(hours=30), last + timedelta(days=19, hours=3)):
         card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
                         last_review=last)  # fmt: skip
-        in_sql = Card.objects.annotate(r=retrievability(at)).get().r
-        assert in_sql == pytest.approx(SCHEDULER.get_card_retrievability(card, current_datetime=at))
+        decay = -SCHEDULER.parameters[20]
+        in_sql = Card.objects.annotate(r=retrievability_sql(at, decay)).get()
+        expected = SCHEDULER.get_card_retrievability(card, current_datetime=at)
+        assert in_sql.r == pytest.approx(expected)
+        assert retrievability(in_sql, at) == pytest.approx(expected)
 
 
 def test_empty_state(learner_client):

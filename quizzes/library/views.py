@@ -39,6 +39,7 @@ from quizzes.library.queries import (
     search_terms,
 )
 from quizzes.models import Answer, Card, Grade, Mode, Question, Topic, UserQuestion
+from quizzes.scheduling import scheduler_for
 
 PER_PAGE = 20
 LIBRARY_TEMPLATE = "quizzes/library.html"
@@ -162,7 +163,8 @@ def practise_these(request: HttpRequest) -> HttpResponse:
 
 def _personal_context(request: HttpRequest, question: Question, key_points, note_form) -> dict:
     now = timezone.now()
-    zone = get_profile(request.user).zone
+    profile = get_profile(request.user)
+    zone = profile.zone
     card = Card.objects.filter(user=request.user, question=question).first()
     marks = _get_marks_for_user(request, question)
     answers = (
@@ -189,7 +191,7 @@ def _personal_context(request: HttpRequest, question: Question, key_points, note
     return {
         "marks": marks,
         "card": card,
-        "schedule": schedule_in_words(card, now),
+        "schedule": schedule_in_words(card, now, scheduler_for(profile)),
         "history": history,
         "note_form": note_form or NoteForm(initial={"note": marks.note}),
     }

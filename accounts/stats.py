@@ -22,7 +22,14 @@ from accounts.readiness import (
     reviews_per_day,
 )
 from quizzes.models import Card, PracticeSession
-from quizzes.scheduling import days_remembered, decay_of, interview_start, scheduler_for
+from quizzes.scheduling import (
+    days_remembered,
+    decay_of,
+    interview_start,
+    schedule_version,
+    scheduler_for,
+)
+from quizzes.scheduling import schedule_changed as schedule_changed  # its callers' old address
 
 HEATMAP_DAYS = 365
 SCORE_SESSIONS = 30
@@ -132,7 +139,7 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     dashboard.score_points = _score_points(user, zone)
     if profile.interview_date and profile.interview_date >= today:
         dashboard.interview_at = interview_start(profile)
-    version = cache.get(schedule_version_key(user.pk), 0)
+    version = schedule_version(user.pk)
     _cards_and_topics(dashboard, user=user, profile=profile, now=now, version=version)
     _plan_and_leeches(dashboard, user=user, profile=profile, now=now, version=version)
     return dashboard
@@ -141,23 +148,9 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
 LEECHES_SHOWN = 10
 # The card figures change only when the learner grades (the count of answers
 # moves), when their day rolls over, when their schedule changes without a grade
-# (schedule_changed), or when editors publish; the cache key covers the first three
-# and the timeout bounds the last.
+# (scheduling.schedule_changed: the version), or when editors publish; the cache key
+# covers the first three and the timeout bounds the last.
 CARD_FIGURES_TIMEOUT = 300
-
-
-def schedule_version_key(user_id: int) -> str:
-    return f"schedule-version:{user_id}"
-
-
-def schedule_changed(user_id: int) -> None:
-    """Forget the dashboard's cached card and plan figures: the learner's schedule moved
-    without a new answer (settings, a fit, an undone grade, a suspension or reset), which
-    the count of answers in the cache key would not catch."""
-    try:
-        cache.incr(schedule_version_key(user_id))
-    except ValueError:
-        cache.set(schedule_version_key(user_id), 1, None)
 
 
 def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime, version) -> None:

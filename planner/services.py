@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.services import get_profile
-from accounts.stats import schedule_changed
 from planner import optimiser
 from planner.models import ParameterFit
 from quizzes import scheduling
@@ -68,7 +67,7 @@ def _save_fit(
         for card in cards:
             card.stability, card.difficulty = states[card.question_id]
         Card.objects.bulk_update(cards, ["stability", "difficulty"], batch_size=500)
-    transaction.on_commit(lambda: schedule_changed(user.pk))
+    transaction.on_commit(lambda: scheduling.schedule_changed(user.pk))
     return fit
 
 
@@ -100,7 +99,7 @@ def update_schedule(
     profile.full_clean(exclude=["user"])
     profile.save(update_fields=["desired_retention", "new_per_day", "max_reviews_per_day"])
     profile.syllabus.set(syllabus)
-    transaction.on_commit(lambda: schedule_changed(user.pk))
+    transaction.on_commit(lambda: scheduling.schedule_changed(user.pk))
     return profile
 
 

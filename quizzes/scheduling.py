@@ -13,6 +13,7 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db.models import F, FloatField, Func, Value
 from django.db.models.functions import Floor, Greatest, Power
 from django.utils import timezone
@@ -210,6 +211,26 @@ def planned_due(due: datetime, *, question_id: int, now: datetime, interview_at)
     if now >= window_start:
         return due
     return window_start + timedelta(days=question_id % FINAL_REVIEW_DAYS, hours=12)
+
+
+def schedule_version_key(user_id: int) -> str:
+    return f"schedule-version:{user_id}"
+
+
+def schedule_version(user_id: int) -> int:
+    """A number that changes whenever schedule_changed(user_id) is called: part of the
+    cache keys of figures drawn from the learner's schedule (the dashboard's)."""
+    return cache.get(schedule_version_key(user_id), 0)
+
+
+def schedule_changed(user_id: int) -> None:
+    """The learner's schedule moved without a new answer (their settings, a fit, an undone
+    grade, a suspension or a reset): figures cached on schedule_version are recomputed.
+    A new answer needs no call: the dashboard's keys count answers."""
+    try:
+        cache.incr(schedule_version_key(user_id))
+    except ValueError:
+        cache.set(schedule_version_key(user_id), 1, None)
 
 
 def humanize_interval(delta: timedelta) -> str:

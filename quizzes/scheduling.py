@@ -14,13 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db.models import F, FloatField, Func, Value
+from django.db.models import F, FilteredRelation, FloatField, Func, Q, Value
 from django.db.models.functions import Floor, Greatest, Power
 from django.utils import timezone
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
+from accounts.models import Profile
 from quizzes.models import Card, Grade
 
 SCHEDULER = Scheduler()
@@ -63,6 +64,23 @@ def scheduler_for(profile, *, fuzz: bool = True) -> Scheduler:
         fsrs_parameters(profile.fsrs_parameters) if profile.fsrs_parameters else DEFAULT_PARAMETERS
     )
     return _scheduler(parameters, float(profile.desired_retention), fuzz)
+
+
+def card_and_scheduler(*, user_id: int, question_id: int, fuzz: bool = True):
+    """(The learner's Card for the question or None, their scheduler), in one query: the
+    card LEFT JOINed to their profile. An account without a profile has the defaults."""
+    condition = Q(user__cards__question_id=question_id)
+    profile = (
+        Profile.objects.filter(user_id=user_id)
+        .annotate(question_card=FilteredRelation("user__cards", condition=condition))
+        .select_related("question_card")
+        .first()
+    )
+    if profile is None:
+        card = Card.objects.filter(user_id=user_id, question_id=question_id).first()
+        return card, scheduler_for(None, fuzz=fuzz)
+    # Django leaves the attribute unset when the join found no card.
+    return getattr(profile, "question_card", None), scheduler_for(profile, fuzz=fuzz)
 
 
 def to_fsrs(card: Card | None, *, question_id: int, now: datetime) -> FsrsCard:

@@ -14,6 +14,7 @@ from quizzes import scheduling
 from quizzes.models import Card
 from quizzes.tests.factories import QuestionFactory
 
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 FITTED = list(scheduling.DEFAULT_PARAMETERS)
 FITTED[20] = 0.35  # a learner whose memory fades faster than the default's
 
@@ -64,6 +65,34 @@ def test_the_learners_day_starts_at_local_midnight_across_dst():
     assert scheduling.day_start(datetime(2026, 11, 2, 3, 30, tzinfo=UTC), new_york) == datetime(
         2026, 11, 1, 4, 0, tzinfo=UTC
     )
+
+
+@pytest.mark.django_db
+def test_the_card_and_the_learners_scheduler_come_in_one_query(
+    learner, other_learner, django_assert_num_queries
+):
+    Profile.objects.create(user=learner, desired_retention=0.85, fsrs_parameters=FITTED)
+    seen, unseen = QuestionFactory.create_batch(2)
+    card = Card.objects.create(
+        user=learner, question=seen, state=2, stability=3.0, difficulty=5, due=NOW
+    )
+    Card.objects.create(
+        user=other_learner, question=unseen, state=2, stability=3.0, difficulty=5, due=NOW
+    )
+
+    for question, expected in ((seen, card), (unseen, None)):
+        with django_assert_num_queries(1):
+            found, scheduler = scheduling.card_and_scheduler(
+                user_id=learner.pk, question_id=question.pk, fuzz=False
+            )
+        assert found == expected
+        assert scheduler.parameters == tuple(FITTED) and scheduler.desired_retention == 0.85
+        assert not scheduler.enable_fuzzing
+    # No profile (an account made by a command): the card all the same, and the defaults.
+    found, scheduler = scheduling.card_and_scheduler(
+        user_id=other_learner.pk, question_id=unseen.pk
+    )
+    assert found.user_id == other_learner.pk and scheduler is scheduling.SCHEDULER
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ from quizzes.scheduling import (
     days_remembered,
     decay_of,
     interview_start,
+    local_day,
     schedule_version,
     scheduler_for,
 )
@@ -112,7 +113,7 @@ class Dashboard:
 def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     zone = profile.zone
-    today = timezone.localtime(now, zone).date()
+    today = local_day(now, zone)
 
     activity = list(
         DailyActivity.objects.filter(user=user)

@@ -10,10 +10,9 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
 from quizzes.models import Answer, Card, Question
-from quizzes.scheduling import day_start
+from quizzes.scheduling import day_start, local_day
 
 # New questions are all first seen this long before the interview, so each gets a few
 # reviews before the day; closer than three weeks, a third of the time left.
@@ -67,7 +66,7 @@ def syllabus_questions(topic_ids: list[int]):
 
 def pace(*, user, profile, now: datetime, new_today: int, syllabus: list[int]) -> Pace | None:
     """How many new questions a day see the whole syllabus a safe margin before the date."""
-    today = timezone.localtime(now, profile.zone).date()
+    today = local_day(now, profile.zone)
     if profile.interview_date is None or profile.interview_date <= today:
         return None
     days_left = (profile.interview_date - today).days

@@ -6,7 +6,7 @@ they chose, both on their Profile. `scheduler_for(profile)` is the one way to ge
 
 It also owns the two rules every figure about a learner's memory shares: FSRS's
 forgetting curve (`forgetting_curve`, and `forgetting_curve_sql` for the same formula in
-the database) and where a learner's day starts (`local_midnight`, `day_start`).
+the database) and a learner's day (`local_day`, `local_midnight`, `day_start`).
 """
 
 import math
@@ -198,9 +198,14 @@ def local_midnight(day: date, zone) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
+def local_day(now: datetime, zone) -> date:
+    """The learner's date at the instant `now` (their "today")."""
+    return timezone.localtime(now, zone).date()
+
+
 def day_start(now: datetime, zone) -> datetime:
     """The start of the learner's day that `now` falls in."""
-    return local_midnight(timezone.localtime(now, zone).date(), zone)
+    return local_midnight(local_day(now, zone), zone)
 
 
 def interview_start(profile) -> datetime | None:

@@ -7,6 +7,7 @@ from icalendar import Calendar, Event
 
 from accounts.services import get_profile
 from quizzes.models import Card
+from quizzes.scheduling import local_day
 from reminders.emails import absolute, seconds_per_question
 
 FEED_DAYS = 30
@@ -16,7 +17,7 @@ def review_calendar(user, *, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     profile = get_profile(user)
     zone = profile.zone
-    today = now.astimezone(zone).date()
+    today = local_day(now, zone)
     horizon = now + timedelta(days=FEED_DAYS)
     # Grouped by day in SQL, as the dashboard's forecast is (overdue ones fall today).
     due_by_day = (

@@ -108,28 +108,6 @@ def test_due_today_forecast_topics_and_readiness(learner):
     assert stats.reviews_per_day >= 1
 
 
-def test_retrievability_in_sql_matches_fsrs(learner):
-    from fsrs import Card as FsrsCard
-    from fsrs import State
-
-    from quizzes.scheduling import SCHEDULER, retrievability, retrievability_sql
-
-    last = datetime(2026, 1, 1, 15, 30, tzinfo=UTC)
-    question = QuestionFactory()
-    Card.objects.create(
-        user=learner, question=question, state=2, stability=7.5, difficulty=5,
-        due=last, last_review=last, reviews=1, lapses=0,
-    )  # fmt: skip
-    for at in (last, last + timedelta(hours=30), last + timedelta(days=19, hours=3)):
-        card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
-                        last_review=last)  # fmt: skip
-        decay = -SCHEDULER.parameters[20]
-        in_sql = Card.objects.annotate(r=retrievability_sql(at, decay)).get()
-        expected = SCHEDULER.get_card_retrievability(card, current_datetime=at)
-        assert in_sql.r == pytest.approx(expected)
-        assert retrievability(in_sql, at) == pytest.approx(expected)
-
-
 def test_empty_state(learner_client):
     response = learner_client.get(reverse("dashboard"))
     html = response.content.decode()

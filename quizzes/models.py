@@ -11,12 +11,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.rendering import render_markdown
 
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_questions(self):
+        """Topics with a published question: the ones practice, the library's filter and
+        the sitemap offer (an empty one would start no session and list nothing)."""
+        published = Question.objects.published().filter(topic=models.OuterRef("pk"))
+        return self.filter(models.Exists(published))
 
 
 @reversion.register()
@@ -27,6 +36,8 @@ class Topic(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")
     # What the bank loader last wrote, as for Question.imported_hash.
     imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -527,6 +538,31 @@ class CardQuerySet(models.QuerySet):
     def leeches(self):
         """Cards failed LEECH_LAPSES times or more (see Card.is_leech)."""
         return self.filter(lapses__gte=LEECH_LAPSES)
+
+    def in_practice(self):
+        """Cards practice brings back: of published questions their learner has not
+        suspended. What every "due" count counts."""
+        suspended = UserQuestion.objects.filter(
+            user=models.OuterRef("user_id"), question=models.OuterRef("question_id"), suspended=True
+        )
+        return self.filter(question__status=Status.PUBLISHED).exclude(models.Exists(suspended))
+
+    def due_per_day(self, *, zone, today, before) -> dict:
+        """{day: cards due} per day of `zone`, for cards due before the instant `before`,
+        grouped in SQL; overdue cards are due `today`."""
+        rows = (
+            self.filter(due__lt=before)
+            .annotate(day=TruncDate("due", tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(count=models.Count("id"))
+            .values_list("day", "count")
+        )
+        per_day = {}
+        for day, count in rows:
+            day = max(day, today)
+            per_day[day] = per_day.get(day, 0) + count
+        return per_day
 
 
 class Card(models.Model):

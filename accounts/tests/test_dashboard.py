@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
-from accounts.stats import build_dashboard, retrievability, streaks
+from accounts.stats import build_dashboard, streaks
 from quizzes import services
 from quizzes.models import Answer, Card, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
@@ -106,25 +106,6 @@ def test_due_today_forecast_topics_and_readiness(learner):
     assert [row.topic.name for row in stats.readiness][:2] == ["Weak", "Strong"]
     assert stats.readiness[1].projected_recall > 0.9
     assert stats.reviews_per_day >= 1
-
-
-def test_retrievability_in_sql_matches_fsrs(learner):
-    from fsrs import Card as FsrsCard
-    from fsrs import State
-
-    from quizzes.scheduling import SCHEDULER
-
-    last = datetime(2026, 1, 1, 15, 30, tzinfo=UTC)
-    question = QuestionFactory()
-    Card.objects.create(
-        user=learner, question=question, state=2, stability=7.5, difficulty=5,
-        due=last, last_review=last, reviews=1, lapses=0,
-    )  # fmt: skip
-    for at in (last, last + timedelta(hours=30), last + timedelta(days=19, hours=3)):
-        card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
-                        last_review=last)  # fmt: skip
-        in_sql = Card.objects.annotate(r=retrievability(at)).get().r
-        assert in_sql == pytest.approx(SCHEDULER.get_card_retrievability(card, current_datetime=at))
 
 
 def test_empty_state(learner_client):

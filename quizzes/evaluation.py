@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizzes.bank.errors import Errors
+from quizzes.bank.fields import parse_key_points
 from quizzes.bank.files import expand, read
-from quizzes.bank.validate import parse_key_points
 from quizzes.matching import covered, point_phrases
 from quizzes.models import Status
 

@@ -1,3 +1,5 @@
+"""The schedule settings form: desired retention, daily limits and the interview syllabus."""
+
 from django import forms
 
 from accounts.models import Profile
@@ -35,15 +37,13 @@ class ScheduleForm(forms.ModelForm):
             "to have forgotten come first.",
         }
         error_messages = {
-            "desired_retention": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"), RETENTION_RANGE
-            ),
+            "desired_retention": dict.fromkeys(_CHECKS, RETENTION_RANGE),
             "new_per_day": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"),
+                _CHECKS,
                 "Choose from 0 to 500 new questions a day.",
             ),
             "max_reviews_per_day": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"),
+                _CHECKS,
                 "Choose from 1 to 2,000 reviews a day.",
             ),
         }

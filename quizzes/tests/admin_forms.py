@@ -1,5 +1,5 @@
 """The admin's question change form as an editor's browser posts it, shared by the admin
-tests (test_admin.py, test_admin_reports.py)."""
+tests (test_admin.py, test_admin_reports.py, test_calculation_bank.py)."""
 
 from django.urls import reverse
 

@@ -1,6 +1,7 @@
 import hashlib
 import math
 import uuid
+from functools import cached_property
 
 import reversion
 from django.conf import settings
@@ -10,10 +11,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.numbers import NumberCheck, check_number
 from quizzes.rendering import render_markdown
 
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
@@ -417,6 +419,23 @@ class PracticeSession(models.Model):
         return round(100 * self.recalled / self.answered)
 
 
+class SessionItemQuerySet(models.QuerySet):
+    def current_and_next(self, *, session_id, user):
+        """The items at the session's current position and the one after, with the session
+        and the question (and its topic) they belong to, in one query; none if the session
+        is not the user's, or has no current item (it is finished)."""
+        return (
+            self.select_related("session", "question__topic")
+            .filter(
+                session_id=session_id,
+                session__user=user,
+                position__gte=F("session__answered"),
+                position__lte=F("session__answered") + 1,
+            )
+            .order_by("position")
+        )
+
+
 class SessionItem(models.Model):
     """One question's place in a session, and what the learner did before grading."""
 
@@ -430,6 +449,8 @@ class SessionItem(models.Model):
     # Key point ids the matcher found in the typed answer at reveal (pre-ticked).
     key_points_suggested = models.JSONField(default=list, blank=True)
 
+    objects = SessionItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -439,6 +460,12 @@ class SessionItem(models.Model):
 
     def __str__(self):
         return f"Question {self.position + 1} of {self.session}"
+
+    @cached_property
+    def number_check(self) -> NumberCheck:
+        """A calculation's typed number against the reference, parsed once: the reveal,
+        the grade and the card showing the result all read it here."""
+        return check_number(self.question, self.typed_answer)
 
 
 class Grade(models.IntegerChoices):

@@ -3,6 +3,7 @@ import functools
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from quizzes.form_rendering import card_form_renderer
 from quizzes.library.queries import facets
 from quizzes.models import Confidence, Difficulty, Grade, Mode, Question, Report, Topic
 
@@ -118,6 +119,9 @@ class ConfidenceSelect(forms.RadioSelect):
 
 
 class RevealForm(forms.Form):
+    # Its inputs are written without a template each (quizzes.form_rendering).
+    default_renderer = card_form_renderer
+
     position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
     typed_answer = TypedAnswerField()
     confidence = forms.ChoiceField(
@@ -175,6 +179,8 @@ class GradeForm(forms.Form):
     `item` is the current card (its question's key points are the choices); the mock
     interview checks its own steps and passes only the `question`.
     """
+
+    default_renderer = card_form_renderer
 
     position = PositionField()
     grade = forms.TypedChoiceField(

@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import math
 import uuid
@@ -61,6 +62,8 @@ MAX_KEY_POINTS = 10
 RENDER_VERSION = 1
 # Keys change with every revision, so a long lifetime never serves stale HTML.
 RENDER_CACHE_SECONDS = 60 * 60 * 24 * 7
+# Prompts and answers kept rendered in each process (a few kB each): the bank and then some.
+RENDERED_IN_PROCESS = 4096
 
 
 class Kind(models.TextChoices):
@@ -200,13 +203,23 @@ class Question(models.Model):
         # The digest also catches edits that bypass updated_at (queryset.update()).
         digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
         revision = f"{self.pk}:{self.updated_at.timestamp()}:{digest}"
-        key = f"question-html:{RENDER_VERSION}:{field}:{revision}"
-        html = cache.get(key)
-        if html is None:
-            html = str(render_markdown(text))
-            cache.set(key, html, timeout=RENDER_CACHE_SECONDS)
         # Sanitised by render_markdown before it was cached.
-        return mark_safe(html)
+        return mark_safe(_cached_html(f"question-html:{RENDER_VERSION}:{field}:{revision}", text))
+
+
+@functools.lru_cache(maxsize=RENDERED_IN_PROCESS)
+def _cached_html(key: str, text: str) -> str:
+    """A question's rendered HTML by revision: in this process first, then the shared cache.
+
+    The key names the revision (and the text is part of the key here too), so an entry is
+    never stale; the process keeps the most used, and a page asks the shared cache only for
+    questions this worker has not shown yet.
+    """
+    html = cache.get(key)
+    if html is None:
+        html = str(render_markdown(text))
+        cache.set(key, html, timeout=RENDER_CACHE_SECONDS)
+    return html
 
 
 def calculation_errors(*, kind: str, expected, tolerance) -> dict[str, str]:

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from quizzes import scheduling
-from quizzes.forms import RevealForm
+from quizzes.forms import GradeForm, RevealForm
 from quizzes.models import Card, Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
@@ -95,6 +95,7 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
     else:
         suggestion = suggested_grade(ticked, len(key_points))
     context.update(
+        grade_form=GradeForm(initial={"position": item.position}, item=item),
         key_points=key_points,
         point_rows=point_rows,
         ticked_count=ticked,

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -432,23 +432,6 @@ class PracticeSession(models.Model):
         return round(100 * self.recalled / self.answered)
 
 
-class SessionItemQuerySet(models.QuerySet):
-    def current_and_next(self, *, session_id, user):
-        """The items at the session's current position and the one after, with the session
-        and the question (and its topic) they belong to, in one query; none if the session
-        is not the user's, or has no current item (it is finished)."""
-        return (
-            self.select_related("session", "question__topic")
-            .filter(
-                session_id=session_id,
-                session__user=user,
-                position__gte=F("session__answered"),
-                position__lte=F("session__answered") + 1,
-            )
-            .order_by("position")
-        )
-
-
 class SessionItem(models.Model):
     """One question's place in a session, and what the learner did before grading."""
 
@@ -461,8 +444,6 @@ class SessionItem(models.Model):
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     # Key point ids the matcher found in the typed answer at reveal (pre-ticked).
     key_points_suggested = models.JSONField(default=list, blank=True)
-
-    objects = SessionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from prepsite import ratelimits
 from prepsite.http import HtmxHttpRequest
 from quizzes import services
+from quizzes.cards import current_and_next
 from quizzes.forms import (
     MODE_HELP,
     MOVED_ON,
@@ -48,14 +49,11 @@ def _get_session_with_items(
 ) -> tuple[PracticeSession, dict[int, SessionItem]]:
     """The learner's own session (404 for anyone else's) and its current and next items
     by position, in one query while the session has a current item."""
-    items = list(SessionItem.objects.current_and_next(session_id=session_id, user=request.user))
-    if not items:
+    session, items = current_and_next(session_id=session_id, user=request.user)
+    if session is None:
         # Finished, or not theirs: the session alone, or the 404.
         return _get_session_for_user(request, session_id), {}
-    session = items[0].session
-    for item in items:
-        item.session = session  # one object for both rows
-    return session, {item.position: item for item in items}
+    return session, items
 
 
 def _running_interview(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse | None:

@@ -197,13 +197,10 @@ class GradeForm(forms.Form):
         self.item = item
         question = question or (item.question if item is not None else None)
         # A callable is read only when some key points are ticked: a grade with no ticks
-        # costs no query for them. Django calls it once per ticked value, hence the cache.
+        # costs no query for them. Django calls it once per ticked value, hence the cache;
+        # the ids stay on the question for the grade's memory of the points.
         self.fields["key_points"].choices = functools.cache(
-            lambda: (
-                [(pk, pk) for pk in question.key_points.values_list("pk", flat=True)]
-                if question is not None
-                else []
-            )
+            lambda: [(pk, pk) for pk in question.key_point_ids] if question is not None else []
         )
         self.fields["key_points"].error_messages["invalid_choice"] = (
             "That key point does not belong to this question."

@@ -20,7 +20,6 @@ from quizzes.models import (
     Answer,
     Card,
     Grade,
-    KeyPoint,
     KeyPointMemory,
     PracticeSession,
     SessionItem,
@@ -96,7 +95,7 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         # A grade with nothing ticked says nothing about the points unless it is Again:
         # many learners press Good without using the checklist.
         points_before = _remember_points(
-            user_id=session.user_id, question_id=item.question_id, ticked=set(ticked), now=now
+            user_id=session.user_id, question=item.question, ticked=set(ticked), now=now
         )
     answer = Answer.objects.create(
         user_id=session.user_id,
@@ -138,13 +137,13 @@ POINT_FIELDS = ("hits", "misses", "streak", "last_seen", "due")
 POINT_TIME_FIELDS = ("last_seen", "due")
 
 
-def _remember_points(*, user_id: int, question_id: int, ticked: set[int], now: datetime) -> dict:
+def _remember_points(*, user_id: int, question, ticked: set[int], now: datetime) -> dict:
     """Count a hit for each ticked key point of the question and a miss for the rest.
 
     Returns the memories as they were (for undo): the points that had none, and the
     fields of those that had one.
     """
-    point_ids = list(KeyPoint.objects.filter(question_id=question_id).values_list("pk", flat=True))
+    point_ids = question.key_point_ids  # read once with the ticks' check (GradeForm)
     existing = {
         memory.key_point_id: memory
         for memory in KeyPointMemory.objects.select_for_update().filter(

@@ -183,6 +183,12 @@ class Question(models.Model):
     def is_calculation(self) -> bool:
         return self.kind == Kind.CALCULATION
 
+    @cached_property
+    def key_point_ids(self) -> list[int]:
+        """Its key points' ids, read once per instance: a grade checks the ticks against
+        them (GradeForm) and counts a hit or a miss for each (quizzes.grading)."""
+        return list(self.key_points.values_list("pk", flat=True))
+
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]

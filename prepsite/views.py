@@ -1,3 +1,5 @@
+"""The project's own pages: home, health check, robots.txt, errors, the benchmark's floor."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction

@@ -65,6 +65,10 @@ def clear_cache() -> None:
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    from quizzes.models import _cached_html
+
+    # The rendered questions this process keeps in front of the cache go with it.
+    _cached_html.cache_clear()
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         client = cache._cache.get_client(write=True)

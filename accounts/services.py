@@ -11,12 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import DailyActivity, LoginSession, Profile
-from quizzes.models import RECALLED_GRADES, Answer
+from accounts import activity
+from accounts.models import LoginSession, Profile
 
 User = get_user_model()
 
@@ -67,7 +66,7 @@ def update_profile(
 ) -> Profile:
     get_profile(user)  # makes one for an account that has none
     # Locked: a grade recorded meanwhile must not count under the old zone after the
-    # roll-up has been re-counted (quizzes.services._count_daily_activity).
+    # roll-up has been re-counted (the lock rule of accounts.activity).
     profile = Profile.objects.select_for_update().get(user=user)
     if user.email != email:
         user.email = email
@@ -90,26 +89,10 @@ def update_profile(
     return profile
 
 
-@transaction.atomic
 def rebuild_daily_activity(*, user: AbstractBaseUser, zone: datetime.tzinfo) -> None:
-    """Count the learner's answers again by local day in `zone`.
-
-    The roll-up is kept per day in the learner's time zone; after they change it,
-    streaks, the heatmap and the daily goal follow the new zone for the past too.
-    One grouped query over the learner's answers (index answer_user_time). Call it
-    with the learner's profile row locked, as update_profile does, so that no grade
-    is counted in between.
-    """
-    days = (
-        Answer.objects.filter(user=user)
-        .annotate(day=TruncDate("answered_at", tzinfo=zone))
-        .values("day")
-        .annotate(answers=Count("id"), recalled=Count("id", filter=Q(grade__in=RECALLED_GRADES)))
-        .order_by()
-    )
-    rows = [DailyActivity(user=user, **values) for values in days]
-    DailyActivity.objects.filter(user=user).delete()
-    DailyActivity.objects.bulk_create(rows)
+    """Count the learner's answers again by local day in `zone` (accounts.activity.rebuild);
+    call it with the learner's profile row locked, as update_profile does."""
+    activity.rebuild(user=user, zone=zone)
 
 
 def _lockout_names(user: AbstractBaseUser) -> Q:

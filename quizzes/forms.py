@@ -2,6 +2,7 @@ import functools
 
 from django import forms
 
+from quizzes.form_rendering import card_form_renderer
 from quizzes.library.queries import facets
 from quizzes.models import Confidence, Difficulty, Grade, Mode, Report, Topic
 
@@ -116,6 +117,9 @@ class ConfidenceSelect(forms.RadioSelect):
 
 
 class RevealForm(forms.Form):
+    # Its inputs are written without a template each (quizzes.form_rendering).
+    default_renderer = card_form_renderer
+
     position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
     typed_answer = TypedAnswerField()
     confidence = forms.ChoiceField(
@@ -139,8 +143,44 @@ class RevealForm(forms.Form):
             field.help_text = f"Answer{unit}. 7B, 1.2e9, 3/4 and 16 GB are understood."
 
 
+# A second tab, the back button or a double click sent an answer the session has moved past.
+MOVED_ON = (
+    "That question had already been answered, maybe in another tab: here is where you are now."
+)
+NOT_CURRENT = "That question is not the current one."
+
+
+class PositionField(forms.IntegerField):
+    """The position of the card a form was sent from: ASCII digits only (int() also reads
+    "٣", and str.isdigit() accepts "²", which int() refuses)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = dict.fromkeys(
+        ("required", "invalid", "min_value", "max_value"), NOT_CURRENT
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=1000, **kwargs)
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.isascii() and text.isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class GradeForm(forms.Form):
-    position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
+    """A grade for the session's current card.
+
+    With `session`, the position is checked against it: a position the session has moved
+    past is "moved on" (`moved_on`, not an error to show), any other is not the current one.
+    `item` is the current card (its question's key points are the choices); the mock
+    interview checks its own steps and passes only the `question`.
+    """
+
+    default_renderer = card_form_renderer
+
+    position = PositionField()
     grade = forms.TypedChoiceField(
         choices=Grade.choices,
         coerce=int,
@@ -149,16 +189,43 @@ class GradeForm(forms.Form):
     key_points = forms.TypedMultipleChoiceField(coerce=int, required=False)
     typed_answer = TypedAnswerField()
 
-    def __init__(self, *args, question, **kwargs):
+    def __init__(self, *args, session=None, item=None, question=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.session = session
+        self.item = item
+        question = question or (item.question if item is not None else None)
         # A callable is read only when some key points are ticked: a grade with no ticks
-        # costs no query for them. Django calls it once per ticked value, hence the cache.
+        # costs no query for them. Django calls it once per ticked value, hence the cache;
+        # the ids stay on the question for the grade's memory of the points.
         self.fields["key_points"].choices = functools.cache(
-            lambda: [(pk, pk) for pk in question.key_points.values_list("pk", flat=True)]
+            lambda: [(pk, pk) for pk in question.key_point_ids] if question is not None else []
         )
         self.fields["key_points"].error_messages["invalid_choice"] = (
             "That key point does not belong to this question."
         )
+
+    def clean_position(self) -> int:
+        position = self.cleaned_data["position"]
+        if self.session is None:
+            return position
+        if position < self.session.answered:
+            # Already graded (double click, replay, second tab): the current state, not an error.
+            raise forms.ValidationError(MOVED_ON, code="moved_on")
+        if position != self.session.answered:
+            raise forms.ValidationError(NOT_CURRENT, code="not_current")
+        if self.item is None or self.item.position != position:
+            raise forms.ValidationError("That question is missing.", code="missing")
+        return position
+
+    @property
+    def moved_on(self) -> bool:
+        return self.has_error("position", code="moved_on")
+
+    def message(self) -> str:
+        """What to show for an invalid grade: the position's problem alone, if it has one."""
+        if "position" in self.errors:
+            return " ".join(self.errors["position"])
+        return " ".join(message for messages in self.errors.values() for message in messages)
 
 
 class ReportForm(forms.ModelForm):

@@ -1,6 +1,8 @@
+import functools
 import hashlib
 import math
 import uuid
+from functools import cached_property
 
 import reversion
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.numbers import NumberCheck, check_number
 from quizzes.rendering import render_markdown
 
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
@@ -70,6 +73,8 @@ MAX_KEY_POINTS = 10
 RENDER_VERSION = 1
 # Keys change with every revision, so a long lifetime never serves stale HTML.
 RENDER_CACHE_SECONDS = 60 * 60 * 24 * 7
+# Prompts and answers kept rendered in each process (a few kB each): the bank and then some.
+RENDERED_IN_PROCESS = 4096
 
 
 class Kind(models.TextChoices):
@@ -214,6 +219,12 @@ class Question(models.Model):
     def is_calculation(self) -> bool:
         return self.kind == Kind.CALCULATION
 
+    @cached_property
+    def key_point_ids(self) -> list[int]:
+        """Its key points' ids, read once per instance: a grade checks the ticks against
+        them (GradeForm) and counts a hit or a miss for each (quizzes.grading)."""
+        return list(self.key_points.values_list("pk", flat=True))
+
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
@@ -234,13 +245,23 @@ class Question(models.Model):
         # The digest also catches edits that bypass updated_at (queryset.update()).
         digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
         revision = f"{self.pk}:{self.updated_at.timestamp()}:{digest}"
-        key = f"question-html:{RENDER_VERSION}:{field}:{revision}"
-        html = cache.get(key)
-        if html is None:
-            html = str(render_markdown(text))
-            cache.set(key, html, timeout=RENDER_CACHE_SECONDS)
         # Sanitised by render_markdown before it was cached.
-        return mark_safe(html)
+        return mark_safe(_cached_html(f"question-html:{RENDER_VERSION}:{field}:{revision}", text))
+
+
+@functools.lru_cache(maxsize=RENDERED_IN_PROCESS)
+def _cached_html(key: str, text: str) -> str:
+    """A question's rendered HTML by revision: in this process first, then the shared cache.
+
+    The key names the revision (and the text is part of the key here too), so an entry is
+    never stale; the process keeps the most used, and a page asks the shared cache only for
+    questions this worker has not shown yet.
+    """
+    html = cache.get(key)
+    if html is None:
+        html = str(render_markdown(text))
+        cache.set(key, html, timeout=RENDER_CACHE_SECONDS)
+    return html
 
 
 def calculation_errors(*, kind: str, expected, tolerance) -> dict[str, str]:
@@ -472,6 +493,12 @@ class SessionItem(models.Model):
 
     def __str__(self):
         return f"Question {self.position + 1} of {self.session}"
+
+    @cached_property
+    def number_check(self) -> NumberCheck:
+        """A calculation's typed number against the reference, parsed once: the reveal,
+        the grade and the card showing the result all read it here."""
+        return check_number(self.question, self.typed_answer)
 
 
 class Grade(models.IntegerChoices):

@@ -7,6 +7,7 @@ other than the question's is converted when both are byte units ("112000 MB" for
 
 import math
 import re
+from dataclasses import dataclass
 
 BAD_NUMBER = "Type a number, such as 112 or 1.2e9."
 
@@ -111,3 +112,30 @@ def format_number(value: float) -> str:
     if 1e-3 <= abs(value) < 1e7:
         return f"{value:,.6g}" if abs(value) >= 1e4 else f"{value:.6g}"
     return f"{value:.4g}"
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """A calculation's typed number against the reference (all empty when not applicable)."""
+
+    correct: bool | None = None
+    value: float | None = None
+    # The parser's message when something was typed that is not a number.
+    error: str = ""
+
+
+def check_number(question, typed: str) -> NumberCheck:
+    """Parse what was typed for a calculation `question` and check it against `expected`.
+
+    Read it through SessionItem.number_check, which parses once per item and request.
+    """
+    if not question.is_calculation or not typed.strip():
+        return NumberCheck()
+    try:
+        value = parse_number(typed, question.unit)
+    except NumberError as exc:
+        return NumberCheck(error=str(exc))
+    if question.expected is None:
+        return NumberCheck(value=value)
+    correct = within_tolerance(value, expected=question.expected, tolerance=question.tolerance or 0)
+    return NumberCheck(correct=correct, value=value)

@@ -5,11 +5,10 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from quizzes import scheduling
-from quizzes.forms import RevealForm
+from quizzes.forms import GradeForm, RevealForm
 from quizzes.models import Card, Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
-from quizzes.services import number_check
 
 GRADE_CLASSES = {Grade.AGAIN: "again", Grade.HARD: "hard", Grade.GOOD: "good", Grade.EASY: "easy"}
 
@@ -90,12 +89,13 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         now=now,
         scheduler=scheduling.scheduler_for(profile, fuzz=False),
     )
-    calculation = calculation_result(question, item.typed_answer)
+    calculation = calculation_result(item)
     if calculation and calculation["correct"] is not None:
         suggestion = Grade.GOOD if calculation["correct"] else Grade.AGAIN
     else:
         suggestion = suggested_grade(ticked, len(key_points))
     context.update(
+        grade_form=GradeForm(initial={"position": item.position}, item=item),
         key_points=key_points,
         point_rows=point_rows,
         ticked_count=ticked,
@@ -121,12 +121,13 @@ def with_unit(value: float, unit: str) -> str:
     return f"{format_number(value)} {unit}".strip()
 
 
-def calculation_result(question, typed: str) -> dict | None:
+def calculation_result(item: SessionItem) -> dict | None:
     """What the reveal says about a calculation's typed number (None for recall)."""
+    question = item.question
     if not question.is_calculation or question.expected is None:
         return None
     expected = with_unit(question.expected, question.unit)
-    check = number_check(question, typed)
+    check = item.number_check
     if check.correct is None:
         return {"correct": None, "message": f"You did not type a number. Expected {expected}."}
     if check.correct:

@@ -1,6 +1,8 @@
+"""The practice loop's pages: start a session, reveal, grade, undo, abandon, review, report."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,8 +11,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from prepsite import ratelimits
+from prepsite.http import HtmxHttpRequest
 from quizzes import services
-from quizzes.forms import MODE_HELP, GradeForm, ReportForm, RevealForm, StartSessionForm
+from quizzes.cards import current_and_next
+from quizzes.forms import (
+    MODE_HELP,
+    MOVED_ON,
+    GradeForm,
+    ReportForm,
+    RevealForm,
+    StartSessionForm,
+)
 from quizzes.models import Mode, PracticeSession, SessionItem
 from quizzes.presenters import card_context, summary_context
 from quizzes.selection import missed_in, topic_counts
@@ -19,10 +30,6 @@ SESSION_TEMPLATE = "quizzes/session.html"
 # Session pages and the cards htmx swaps into them are sent with Cache-Control: no-store
 # (never_cache): after a swap, Back must load where the session is now, not the card the
 # page first showed, or the learner answers a question already graded.
-# A second tab, the back button or a double click sent an answer the session has moved past.
-MOVED_ON = (
-    "That question had already been answered, maybe in another tab: here is where you are now."
-)
 REPORTS_LIMITED = (
     "You have sent a lot of reports in the last hour. Thank you: the editors will read "
     "them. Please wait a while before sending more."
@@ -32,12 +39,24 @@ ALREADY_OVER = "That session is already over: here is what you did."
 UNDONE = "Your last grade was undone. Grade this question again."
 
 
-def _get_session_for_user(request: HttpRequest, session_id) -> PracticeSession:
+def _get_session_for_user(request: HtmxHttpRequest, session_id) -> PracticeSession:
     """The learner's own session, or 404 for anyone else's."""
     return get_object_or_404(PracticeSession, pk=session_id, user=request.user)
 
 
-def _running_interview(request: HttpRequest, session: PracticeSession) -> HttpResponse | None:
+def _get_session_with_items(
+    request: HtmxHttpRequest, session_id
+) -> tuple[PracticeSession, dict[int, SessionItem]]:
+    """The learner's own session (404 for anyone else's) and its current and next items
+    by position, in one query while the session has a current item."""
+    session, items = current_and_next(session_id=session_id, user=request.user)
+    if session is None:
+        # Finished, or not theirs: the session alone, or the 404.
+        return _get_session_for_user(request, session_id), {}
+    return session, items
+
+
+def _running_interview(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse | None:
     """A mock interview's questions are answered on its own card, with its clock."""
     if session.mode != Mode.INTERVIEW or session.is_over:
         return None
@@ -50,14 +69,16 @@ def _get_item(session: PracticeSession, position: int) -> SessionItem:
     )
 
 
-def _render_session(request, session, *, status=200, error=None, form=None, notice=None, **known):
+def _render_session(
+    request: HtmxHttpRequest, session, *, status=200, error=None, form=None, notice=None, **known
+) -> HttpResponse:
     context = card_context(session, error=error, form=form, **known)
     context["notice"] = notice
     template = f"{SESSION_TEMPLATE}#card" if request.htmx else SESSION_TEMPLATE
     return render(request, template, context, status=status)
 
 
-def _after_post(request, session, *, notice=None, **known) -> HttpResponse:
+def _after_post(request: HtmxHttpRequest, session, *, notice=None, **known) -> HttpResponse:
     # htmx swaps the new card in place; without JavaScript, Post/Redirect/Get.
     if request.htmx:
         return _render_session(request, session, notice=notice, **known)
@@ -67,7 +88,7 @@ def _after_post(request, session, *, notice=None, **known) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def practice_start(request: HttpRequest) -> HttpResponse:
+def practice_start(request: HtmxHttpRequest) -> HttpResponse:
     form = StartSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,20 +125,20 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @never_cache
-def session_detail(request: HttpRequest, session_id) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+def session_detail(request: HtmxHttpRequest, session_id) -> HttpResponse:
+    session, items = _get_session_with_items(request, session_id)
     if interview := _running_interview(request, session):
         return interview
     if session.is_over:
         # An abandoned session shows what was graded, without a score.
         return render(request, "quizzes/summary.html", summary_context(session))
-    return _render_session(request, session)
+    return _render_session(request, session, next_item=items.get(session.answered))
 
 
 @require_POST
 @never_cache
-def reveal(request: HttpRequest, session_id) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+def reveal(request: HtmxHttpRequest, session_id) -> HttpResponse:
+    session, items = _get_session_with_items(request, session_id)
     if interview := _running_interview(request, session):
         return interview
     form = RevealForm(request.POST)
@@ -126,7 +147,9 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
     if session.is_over or form.cleaned_data["position"] != session.answered:
         # A stale tab or a replay: show where the learner really is, and say so.
         return _session_state(request, session, notice=MOVED_ON)
-    item = _get_item(session, session.answered)
+    item = items.get(session.answered)
+    if item is None:
+        raise Http404("That question is missing.")
     try:
         services.reveal(
             item=item,
@@ -140,42 +163,28 @@ def reveal(request: HttpRequest, session_id) -> HttpResponse:
         form.is_valid()
         form.add_error("typed_answer", exc)
         return _render_session(request, session, status=400, form=form, next_item=item)
-    return _after_post(request, session)
+    # The item just revealed is the card to show: no second read, no second parse.
+    return _after_post(request, session, next_item=item)
 
 
 @require_POST
 @never_cache
-def grade(request: HttpRequest, session_id) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+def grade(request: HtmxHttpRequest, session_id) -> HttpResponse:
+    # The session, the current question and the next one in one query: the next is what
+    # we show after the grade.
+    session, items = _get_session_with_items(request, session_id)
     if interview := _running_interview(request, session):
         return interview
-    # Only ASCII digits: str.isdigit() also accepts "²", which int() refuses.
-    raw = request.POST.get("position", "")
-    position = int(raw) if raw.isascii() and raw.isdigit() else None
-    if session.is_over or (position is not None and position < session.answered):
-        # Already graded (double click, replay, second tab): the current state, not an error.
+    if session.is_over:
         return _session_state(request, session, notice=MOVED_ON)
-    if position != session.answered:
-        return _render_session(
-            request, session, status=400, error="That question is not the current one."
-        )
-    # The current question and the next one in one query: the next is what we show.
-    items = {
-        item.position: item
-        for item in SessionItem.objects.select_related("question__topic").filter(
-            session=session, position__in=[session.answered, session.answered + 1]
-        )
-    }
-    item = items.get(session.answered)
-    if item is None:
-        return _render_session(request, session, status=400, error="That question is missing.")
-    form = GradeForm(request.POST, question=item.question)
+    form = GradeForm(request.POST, session=session, item=items.get(session.answered))
     if not form.is_valid():
-        errors = " ".join(message for messages in form.errors.values() for message in messages)
-        return _render_session(request, session, status=400, error=errors)
+        if form.moved_on:
+            return _session_state(request, session, notice=MOVED_ON)
+        return _render_session(request, session, status=400, error=form.message())
     result = services.record_grade(
         session=session,
-        item=item,
+        item=form.item,
         grade=form.cleaned_data["grade"],
         key_point_ids=form.cleaned_data["key_points"],
         typed_answer=form.cleaned_data["typed_answer"],
@@ -186,7 +195,7 @@ def grade(request: HttpRequest, session_id) -> HttpResponse:
     return _session_state(request, session, next_item=items.get(session.answered))
 
 
-def _session_state(request, session, *, notice=None, **known) -> HttpResponse:
+def _session_state(request: HtmxHttpRequest, session, *, notice=None, **known) -> HttpResponse:
     if session.is_over and request.htmx:
         # The summary is a page of its own; htmx follows with a full load.
         if notice:
@@ -196,7 +205,7 @@ def _session_state(request, session, *, notice=None, **known) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def abandon(request: HttpRequest, session_id) -> HttpResponse:
+def abandon(request: HtmxHttpRequest, session_id) -> HttpResponse:
     """GET asks for confirmation (the no-JavaScript path); POST abandons. htmx asks with
     hx-confirm and posts straight away."""
     session = _get_session_for_user(request, session_id)
@@ -214,13 +223,13 @@ def abandon(request: HttpRequest, session_id) -> HttpResponse:
     return _to(request, session.get_absolute_url())
 
 
-def _to(request: HttpRequest, url: str) -> HttpResponse:
+def _to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST
 @never_cache
-def undo_grade(request: HttpRequest, session_id) -> HttpResponse:
+def undo_grade(request: HtmxHttpRequest, session_id) -> HttpResponse:
     """Take back the session's last grade; the card asks for that question again."""
     session = _get_session_for_user(request, session_id)
     if interview := _running_interview(request, session):
@@ -236,7 +245,7 @@ def undo_grade(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_POST
-def practice_missed(request: HttpRequest, session_id) -> HttpResponse:
+def practice_missed(request: HtmxHttpRequest, session_id) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     try:
         started = services.start_session(
@@ -253,7 +262,7 @@ def practice_missed(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_safe
-def review_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
+def review_question(request: HtmxHttpRequest, session_id, position: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     item = _get_item(session, position)
     if not session.is_finished and position >= session.answered:
@@ -265,7 +274,7 @@ def review_question(request: HttpRequest, session_id, position: int) -> HttpResp
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_question(request: HttpRequest, session_id, position: int) -> HttpResponse:
+def report_question(request: HtmxHttpRequest, session_id, position: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     item = _get_item(session, position)
     if not session.is_finished and position > session.answered:

@@ -155,6 +155,16 @@ def test_question_html_is_rendered_once_per_revision():
 
 
 @pytest.mark.django_db
+def test_question_html_is_kept_in_the_process_in_front_of_the_cache():
+    question = QuestionFactory(prompt="Kept *here*")
+    assert "<em>here</em>" in question.prompt_html
+    with mock.patch.object(models.cache, "get") as shared:
+        # Another request's instance of the same revision: no round trip to the cache.
+        assert "<em>here</em>" in models.Question.objects.get(pk=question.pk).prompt_html
+    shared.assert_not_called()
+
+
+@pytest.mark.django_db
 def test_edit_that_skips_updated_at_still_rerenders():
     question = QuestionFactory(prompt="Old")
     assert "Old" in question.prompt_html

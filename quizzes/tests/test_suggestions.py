@@ -152,3 +152,17 @@ def test_no_number_typed_shows_the_expected_one(learner_client, calculation):
         in _reveal(learner_client, calculation, "").text
     )
     assert PracticeSession.objects.get().pk == calculation.pk
+
+
+def test_the_typed_number_is_parsed_once_per_request(learner_client, calculation, monkeypatch):
+    from quizzes import numbers
+
+    calls = []
+    parse = numbers.parse_number
+    monkeypatch.setattr(numbers, "parse_number", lambda *args: calls.append(args) or parse(*args))
+    assert "Correct: 112 GB." in _reveal(learner_client, calculation, "112 GB").text
+    assert len(calls) == 1  # checked for the reveal, shown on the card
+    calls.clear()
+    learner_client.post(_url("practice_grade", calculation), {"position": 0, "grade": 3})
+    assert len(calls) == 1  # kept on the answer
+    assert Answer.objects.get().number_correct is True

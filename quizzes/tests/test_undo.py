@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import DailyActivity, Profile
 from quizzes import services
 from quizzes.library import services as library_services
-from quizzes.models import Answer, Card, Mode, PracticeSession
+from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,57 @@ def test_undo_of_the_finishing_grade_reopens_the_session(learner, session):
     assert not session.is_finished
     # The day's roll-up keeps the two earlier answers.
     assert before["activity"][0]["answers"] == 2
+
+
+def _memories(user) -> list[dict]:
+    return [
+        model_to_dict(memory)
+        for memory in KeyPointMemory.objects.filter(user=user).order_by("key_point")
+    ]
+
+
+@pytest.mark.parametrize("grade", [Grade.AGAIN, Grade.GOOD])
+def test_undo_restores_the_key_point_memory_exactly(learner, session, grade):
+    item = session.items.get(position=0)
+    first, second, third = item.question.key_points.all()[:3]
+    earlier = timezone.now() - timedelta(days=2)
+    services.reveal(item=item, typed_answer="", now=earlier)
+    services.record_grade(
+        session=session, item=item, grade=3, key_point_ids=[first.pk], now=earlier
+    )
+    # The same question in a later session: one point had a memory, one was missed...
+    later = services.start_session(
+        user=learner, mode=Mode.LIBRARY, size=1, question_ids=[item.question_id]
+    ).session
+    before = _memories(learner)
+    assert len(before) == 3
+    # ...and a fourth point, added since, has none yet: the grade creates it.
+    added = item.question.key_points.create(text="Added since", order=9)
+    _grade_ticking(later, grade, [first.pk, second.pk, added.pk])
+    assert _memories(learner) != before
+    assert KeyPointMemory.objects.filter(user=learner, key_point=added).exists()
+
+    services.undo_last_grade(session=later)
+
+    assert _memories(learner) == before
+    assert third.memories.get(user=learner).misses == 1
+
+
+def _grade_ticking(session, grade, ticks):
+    item = session.items.get(position=0)
+    services.reveal(item=item, typed_answer="", now=timezone.now())
+    session.refresh_from_db()
+    assert services.record_grade(
+        session=session, item=item, grade=grade, key_point_ids=ticks
+    ).recorded
+
+
+def test_undo_of_a_first_grade_removes_the_memories_it_made(learner, session):
+    item = session.items.get(position=0)
+    _grade_ticking(session, Grade.HARD, [item.question.key_points.first().pk])
+    assert KeyPointMemory.objects.filter(user=learner).exists()
+    services.undo_last_grade(session=session)
+    assert not KeyPointMemory.objects.filter(user=learner).exists()
 
 
 def test_a_second_undo_is_refused(learner, session):

@@ -1,0 +1,335 @@
+"""The grade path of the practice loop: recording a grade exactly once, and undoing it.
+
+A grade changes the learner's FSRS card, their key-point memory, the day's roll-up
+(accounts.activity) and the session's counters, and keeps what it changed on the Answer
+(`before`) so that `undo_last_grade` can put every one of them back exactly.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import activity
+from quizzes import scheduling
+from quizzes.models import (
+    RECALLED_GRADES,
+    Answer,
+    Card,
+    Grade,
+    KeyPointMemory,
+    PracticeSession,
+    SessionItem,
+)
+
+# Each hit in a row after a miss doubles how long a missed point rests before it is
+# due again in "Missed key points": 1, 2, 4... days.
+POINT_REST_DAYS = 1
+UNDO_NOTHING = "There is no grade to undo: only the last grade of a session can be undone, once."
+UNDO_STALE = "That question has been graded or reset since, so this grade can no longer be undone."
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    answer: Answer | None  # None when this grade had already been recorded
+    recorded: bool
+
+
+def record_grade(
+    *,
+    session: PracticeSession,
+    item: SessionItem,
+    grade: int,
+    key_point_ids: list[int],
+    typed_answer: str = "",
+    now: datetime | None = None,
+) -> GradeResult:
+    """Record one grade and update the learner's FSRS card, exactly once.
+
+    A second grade for the same question of the session (double click, replay,
+    another tab) changes nothing: the unique constraint on (session, question)
+    makes the whole transaction roll back, and the caller shows the current state.
+    """
+    now = now or timezone.now()
+    try:
+        # No savepoint: a racing duplicate aborts this whole transaction, which is
+        # what we want, and the loop saves two statements per grade.
+        with transaction.atomic(savepoint=False):
+            answer = _record_grade(
+                session=session,
+                item=item,
+                grade=grade,
+                key_point_ids=key_point_ids,
+                typed_answer=typed_answer,
+                now=now,
+            )
+    except (IntegrityError, _SessionOver):
+        return GradeResult(answer=None, recorded=False)
+    # Mirror the counters just written, so callers need not read the row again.
+    session.last_answer = answer
+    session.answered += 1
+    session.recalled += int(answer.recalled)
+    session.current_shown_at = now
+    if session.answered >= session.size:
+        session.finished_at = now
+    return GradeResult(answer=answer, recorded=True)
+
+
+def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> Answer:
+    revealed_at = item.revealed_at
+    shown_at = session.current_shown_at
+    ticked = sorted(set(key_point_ids))
+    recalled = grade in RECALLED_GRADES
+    # The profile first, locked: its time zone, scheduler settings and interview date all
+    # shape this grade. Counting the day's roll-up in the same statement saves a round trip;
+    # a duplicate grade rolls it back with the rest.
+    profile = activity.count_answer(user_id=session.user_id, recalled=recalled, now=now)
+    card_before = _update_card(
+        user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
+    )
+    points_before = None
+    if ticked or grade == Grade.AGAIN:
+        # A grade with nothing ticked says nothing about the points unless it is Again:
+        # many learners press Good without using the checklist.
+        points_before = _remember_points(
+            user_id=session.user_id, question=item.question, ticked=set(ticked), now=now
+        )
+    answer = Answer.objects.create(
+        user_id=session.user_id,
+        session=session,
+        question_id=item.question_id,
+        grade=grade,
+        key_points_ticked=ticked,
+        key_points_suggested=sorted(item.key_points_suggested),
+        typed_answer=item.typed_answer or typed_answer,
+        confidence=item.confidence,
+        number_correct=item.number_check.correct,
+        seconds_to_reveal=_seconds(shown_at, revealed_at),
+        seconds_to_grade=_seconds(revealed_at or shown_at, now),
+        answered_at=now,
+        before={
+            "card": card_before,
+            "shown_at": shown_at.isoformat() if shown_at else None,
+            "points": points_before,
+        },
+    )
+    finished = item.position + 1 >= session.size
+    # Not if the learner abandoned the session meanwhile (another tab): then nothing of
+    # this grade is kept, and the session stays abandoned rather than also finished.
+    updated = PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
+        answered=F("answered") + 1,
+        recalled=F("recalled") + int(recalled),
+        current_shown_at=now,
+        last_answer=answer,
+        **({"finished_at": now} if finished else {}),
+    )
+    if not updated:
+        raise _SessionOver
+    if finished:
+        _refit_after_commit(session.user_id)
+    return answer
+
+
+POINT_FIELDS = ("hits", "misses", "streak", "last_seen", "due")
+POINT_TIME_FIELDS = ("last_seen", "due")
+
+
+def _remember_points(*, user_id: int, question, ticked: set[int], now: datetime) -> dict:
+    """Count a hit for each ticked key point of the question and a miss for the rest.
+
+    Returns the memories as they were (for undo): the points that had none, and the
+    fields of those that had one.
+    """
+    point_ids = question.key_point_ids  # read once with the ticks' check (GradeForm)
+    existing = {
+        memory.key_point_id: memory
+        for memory in KeyPointMemory.objects.select_for_update().filter(
+            user_id=user_id, key_point_id__in=point_ids
+        )
+    }
+    before = {
+        "created": [point_id for point_id in point_ids if point_id not in existing],
+        "updated": [_point_snapshot(memory) for memory in existing.values()],
+    }
+    to_create, to_update = [], []
+    for point_id in point_ids:
+        memory = existing.get(point_id)
+        if memory is None:
+            memory = KeyPointMemory(user_id=user_id, key_point_id=point_id, due=now, last_seen=now)
+            to_create.append(memory)
+        else:
+            to_update.append(memory)
+        memory.last_seen = now
+        if point_id in ticked:
+            memory.hits += 1
+            memory.streak += 1
+            memory.due = now + timedelta(days=POINT_REST_DAYS * 2 ** (memory.streak - 1))
+        else:
+            memory.misses += 1
+            memory.streak = 0
+            memory.due = now
+    KeyPointMemory.objects.bulk_create(to_create)
+    KeyPointMemory.objects.bulk_update(to_update, POINT_FIELDS)
+    return before
+
+
+def _point_snapshot(memory: KeyPointMemory) -> dict:
+    snapshot = {"id": memory.pk, **{name: getattr(memory, name) for name in POINT_FIELDS}}
+    for name in POINT_TIME_FIELDS:
+        snapshot[name] = snapshot[name].isoformat()
+    return snapshot
+
+
+def _restore_points(*, user_id: int, before: dict) -> None:
+    """Put the key-point memories back as `_remember_points` found them."""
+    if before["created"]:
+        KeyPointMemory.objects.filter(user_id=user_id, key_point_id__in=before["created"]).delete()
+    memories = []
+    for snapshot in before["updated"]:
+        fields = {name: snapshot[name] for name in POINT_FIELDS}
+        for name in POINT_TIME_FIELDS:
+            fields[name] = datetime.fromisoformat(fields[name])
+        memories.append(KeyPointMemory(pk=snapshot["id"], user_id=user_id, **fields))
+    # A memory deleted since (its key point was) is simply not updated.
+    KeyPointMemory.objects.bulk_update(memories, POINT_FIELDS)
+
+
+class _SessionOver(Exception):
+    """Rolls a grade back when its session was abandoned while it was being recorded."""
+
+
+def _refit_after_commit(user_id: int) -> None:
+    """At the end of each session, let the worker re-fit the schedule if enough new
+    reviews have come in since the last fit (planner.tasks.refit_if_due decides)."""
+    from planner.tasks import refit_if_due
+
+    transaction.on_commit(lambda: refit_if_due.enqueue(user_id))
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None or end < start:
+        return None
+    return int((end - start).total_seconds())
+
+
+CARD_STATE_FIELDS = (
+    "state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses",
+)  # fmt: skip
+CARD_TIME_FIELDS = ("due", "last_review")
+
+
+def _card_snapshot(card: Card | None) -> dict | None:
+    """The card's scheduling fields as JSON, exactly (floats and microseconds round-trip)."""
+    if card is None:
+        return None
+    snapshot = {name: getattr(card, name) for name in CARD_STATE_FIELDS}
+    for name in CARD_TIME_FIELDS:
+        snapshot[name] = snapshot[name].isoformat() if snapshot[name] else None
+    return snapshot
+
+
+def _card_fields(snapshot: dict) -> dict:
+    fields = {name: snapshot[name] for name in CARD_STATE_FIELDS}
+    for name in CARD_TIME_FIELDS:
+        fields[name] = datetime.fromisoformat(fields[name]) if fields[name] else None
+    return fields
+
+
+def _update_card(
+    *, user_id: int, question_id: int, grade: int, now: datetime, profile
+) -> dict | None:
+    """Apply the grade to the learner's card; returns the card as it was (for undo)."""
+    card = _locked_card(user_id=user_id, question_id=question_id)
+    new = scheduling.review(
+        card,
+        question_id=question_id,
+        grade=grade,
+        now=now,
+        scheduler=scheduling.scheduler_for(profile),
+    )
+    due = scheduling.planned_due(
+        new.due,
+        question_id=question_id,
+        now=now,
+        interview_at=scheduling.interview_start(profile),
+    )
+    fields = {
+        "state": new.state.value,
+        "step": new.step,
+        "stability": new.stability,
+        "difficulty": new.difficulty,
+        "due": due,
+        "last_review": new.last_review,
+    }
+    if card is None:
+        Card.objects.create(
+            user_id=user_id,
+            question_id=question_id,
+            reviews=1,
+            lapses=int(grade == 1),
+            **fields,
+        )
+    else:
+        Card.objects.filter(pk=card.pk).update(
+            reviews=F("reviews") + 1, lapses=F("lapses") + int(grade == 1), **fields
+        )
+    return _card_snapshot(card)
+
+
+def _locked_card(*, user_id: int, question_id: int) -> Card | None:
+    """The learner's card for the question, locked until the grade commits.
+
+    Written out: compiling this one-row lock through the ORM cost the grade a tenth of
+    its CPU (issue #22). SQLite locks the whole database for the transaction instead."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cards = Card.objects.raw(
+        f"SELECT * FROM {Card._meta.db_table} WHERE user_id = %s AND question_id = %s{lock}",
+        [user_id, question_id],
+    )
+    return next(iter(cards), None)
+
+
+@transaction.atomic
+def undo_last_grade(*, session: PracticeSession) -> Answer:
+    """Take back the session's last grade: the answer, the card's previous FSRS state, the
+    key-point memory, the session's counters and the daily roll-up, exactly as before it.
+    Once: the session forgets its last answer, and only the latest grade of the session can
+    be undone. Refused when the question was graded again elsewhere or reset since."""
+    locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    answer = Answer.objects.filter(pk=locked.last_answer_id).first()
+    # An abandoned session keeps what was graded in it (issue 13).
+    if answer is None or answer.before is None or locked.abandoned_at is not None:
+        raise ValidationError(UNDO_NOTHING, code="nothing_to_undo")
+    card = (
+        Card.objects.select_for_update()
+        .filter(user_id=answer.user_id, question_id=answer.question_id)
+        .first()
+    )
+    if card is None or card.last_review != answer.answered_at:
+        raise ValidationError(UNDO_STALE, code="stale")
+    previous = answer.before["card"]
+    if previous is None:
+        card.delete()
+    else:
+        Card.objects.filter(pk=card.pk).update(**_card_fields(previous))
+    # Answers recorded before the memory was kept in `before` have no "points".
+    if points := answer.before.get("points"):
+        _restore_points(user_id=answer.user_id, before=points)
+    activity.uncount_answer(
+        user_id=answer.user_id, recalled=answer.recalled, answered_at=answer.answered_at
+    )
+    shown_at = answer.before["shown_at"]
+    PracticeSession.objects.filter(pk=locked.pk).update(
+        answered=F("answered") - 1,
+        recalled=F("recalled") - int(answer.recalled),
+        finished_at=None,
+        current_shown_at=datetime.fromisoformat(shown_at) if shown_at else None,
+        last_answer=None,
+    )
+    answer.delete()
+    transaction.on_commit(lambda: scheduling.schedule_changed(answer.user_id))
+    session.refresh_from_db()
+    return answer

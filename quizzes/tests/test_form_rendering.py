@@ -1,0 +1,47 @@
+"""The practice card's forms render their inputs in Python exactly as Django's templates do."""
+
+import pytest
+from django.forms.renderers import DjangoTemplates
+
+from quizzes.form_rendering import CardFormRenderer
+from quizzes.forms import GradeForm, RevealForm
+from quizzes.models import Kind, Question
+
+
+def _pieces(form) -> list[str]:
+    pieces = []
+    for field in form:
+        pieces += [str(field), str(field.errors)]
+        if field.name == "confidence":
+            pieces += [str(radio) for radio in field]
+    return pieces
+
+
+def _both(make):
+    template, direct = make(), make()
+    template.renderer, direct.renderer = DjangoTemplates(), CardFormRenderer()
+    return _pieces(template), _pieces(direct)
+
+
+CALCULATION = Question(kind=Kind.CALCULATION, unit="GB", expected=1, tolerance=0.1)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RevealForm(initial={"position": 3, "confidence": "guessing"}),
+        lambda: RevealForm(initial={"position": 0}, calculation=CALCULATION),
+        lambda: RevealForm({"position": "1", "typed_answer": 'a <b> & "c"\nd', "confidence": "x"}),
+        lambda: RevealForm({"position": "x", "typed_answer": "9" * 5001}, calculation=CALCULATION),
+        lambda: GradeForm(initial={"position": 4}, question=None),
+        lambda: GradeForm({"position": "-1", "grade": "9"}, question=None),
+    ],
+    ids=["reveal", "calculation", "bound", "errors", "grade", "grade-errors"],
+)
+def test_the_card_renderer_writes_what_the_templates_write(make):
+    form = make()
+    if form.is_bound:
+        form.is_valid()
+    template, direct = _both(make)
+    assert direct == template
+    assert any("<input" in piece for piece in direct)

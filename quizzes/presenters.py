@@ -3,10 +3,9 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Profile
 from quizzes import scheduling
 from quizzes.forms import GradeForm, RevealForm
-from quizzes.models import Card, Grade, Mode, SessionItem
+from quizzes.models import Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
 
@@ -81,13 +80,11 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         for kp in key_points
     ]
     ticked = sum(row["suggested"] for row in point_rows)
-    card = Card.objects.filter(user_id=session.user_id, question_id=item.question_id).first()
-    profile = Profile.objects.filter(user_id=session.user_id).first()
+    card, scheduler = scheduling.card_and_scheduler(
+        user_id=session.user_id, question_id=item.question_id, fuzz=False
+    )
     intervals = scheduling.preview_intervals(
-        card,
-        question_id=item.question_id,
-        now=now,
-        scheduler=scheduling.scheduler_for(profile, fuzz=False),
+        card, question_id=item.question_id, now=now, scheduler=scheduler
     )
     calculation = calculation_result(item)
     if calculation and calculation["correct"] is not None:

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Profile
 from quizzes import selection
 from quizzes.grading import GradeResult, record_grade, undo_last_grade
 from quizzes.matching import suggest_key_points
@@ -74,8 +73,7 @@ def start_session(
     now = now or timezone.now()
     limits = None
     if question_ids is None:
-        if mode in selection.LIMITED_MODES:
-            limits = _limits_for(user, now=now)
+        limits = selection.limits_for(user=user, mode=mode, now=now)
         question_ids = selection.choose_questions(
             user=user,
             topics=topics,
@@ -103,23 +101,6 @@ def start_session(
         for position, qid in enumerate(question_ids)
     )
     return StartedSession(session=session, requested=size, notes=notes)
-
-
-def _limits_for(user, *, now: datetime) -> selection.Limits:
-    """Today's limits for the learner: a fixed handful of queries (planner.plan)."""
-    from planner.plan import allowance
-
-    # An account without a profile (made by a command) has the defaults; none is made here
-    # (and `user_id`, not `user`: an unsaved profile must not be cached on the user).
-    profile = Profile.objects.filter(user_id=user.pk).first() or Profile(user_id=user.pk)
-    today = allowance(user=user, profile=profile, now=now)
-    return selection.Limits(
-        new_left=today.new_left,
-        reviews_left=today.reviews_left,
-        new_limit=today.new_limit,
-        review_limit=today.review_limit,
-        syllabus=today.syllabus,
-    )
 
 
 @transaction.atomic

@@ -66,7 +66,7 @@ def test_a_finished_interview_shows_its_report_score_and_links_to_the_report(
     html = learner_client.get(reverse("dashboard")).content.decode()
     assert f'href="{row["url"]}">View<span class="visually-hidden"> mock interview of' in html
     assert f'href="{session.get_absolute_url()}"' not in html
-    assert "<td>Mock interview</td>" in html
+    assert '<td class="col-wide">Mock interview</td>' in html
 
 
 def test_an_interview_in_progress_resumes_on_its_own_page_and_cannot_be_abandoned_here(

@@ -19,6 +19,7 @@ from quizzes.models import (
     Card,
     Grade,
     KeyPoint,
+    KeyPointMemory,
     PracticeSession,
     Report,
     SessionItem,
@@ -40,11 +41,12 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
 
     A fixed number of queries however much they practised: the profile, the
     sessions with their topics and items, the answers with their questions,
-    the ticked key points, the cards, the daily activity, the reports, the
-    learner's bookmarks, suspensions and notes, and their reminder settings.
+    the ticked and suggested key points, the record of each key point hit or
+    missed, the cards, the daily activity, the reports, the learner's bookmarks,
+    suspensions and notes, and their reminder settings.
     """
     profile = get_profile(user)
-    sessions = (
+    sessions = list(
         PracticeSession.objects.filter(user=user)
         .order_by("started_at")
         .prefetch_related(
@@ -58,15 +60,18 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
     answers = list(
         Answer.objects.filter(user=user).select_related("question").order_by("answered_at", "pk")
     )
-    ticked_ids = {
-        point_id
-        for answer in answers
-        for point_id in answer.key_points_ticked
-        if isinstance(point_id, int)
-    }
+    items = [item for session in sessions for item in session.items.all()]
+    listed = [answer.key_points_ticked for answer in answers]
+    listed += [record.key_points_suggested for record in [*answers, *items]]
+    point_ids = {pk for ids in listed for pk in ids if isinstance(pk, int)}
     key_point_texts = dict(
-        KeyPoint.objects.filter(pk__in=ticked_ids).values_list("pk", "text") if ticked_ids else []
+        KeyPoint.objects.filter(pk__in=point_ids).values_list("pk", "text") if point_ids else []
     )
+
+    def texts(point_ids: list) -> list[str]:
+        # A key point deleted since is left out.
+        return [key_point_texts[pk] for pk in point_ids if pk in key_point_texts]
+
     cards = Card.objects.filter(user=user).select_related("question").order_by("question__key")
     reports = Report.objects.filter(user=user).select_related("question").order_by("created_at")
 
@@ -94,6 +99,8 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                 "abandoned_at": _iso(session.abandoned_at),
                 "answered": session.answered,
                 "recalled": session.recalled,
+                "confidence": session.confidence,
+                "current_question_shown_at": _iso(session.current_shown_at),
                 # An abandoned session is never scored.
                 "score": None if session.is_abandoned else session.score_percent,
                 "items": [
@@ -102,6 +109,8 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                         "question": item.question.key,
                         "revealed_at": _iso(item.revealed_at),
                         "typed_answer": item.typed_answer,
+                        "confidence": item.confidence,
+                        "key_points_suggested": texts(item.key_points_suggested),
                     }
                     for item in session.items.all()
                 ],
@@ -114,18 +123,22 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
                 "session": _id(answer.session_id),
                 "grade": Grade(answer.grade).label,
                 "grade_number": answer.grade,
-                "key_points_ticked": [
-                    key_point_texts[point_id]
-                    for point_id in answer.key_points_ticked
-                    if point_id in key_point_texts
-                ],
+                "key_points_ticked": texts(answer.key_points_ticked),
+                "key_points_suggested": texts(answer.key_points_suggested),
                 "typed_answer": answer.typed_answer,
+                "confidence": answer.confidence,
+                "number_correct": answer.number_correct,
                 "seconds_to_reveal": answer.seconds_to_reveal,
                 "seconds_to_grade": answer.seconds_to_grade,
                 "answered_at": _iso(answer.answered_at),
+                # What the grade changed: the card as it was before it (None for a first
+                # answer) and when the question was put on screen.
+                "card_before": (answer.before or {}).get("card"),
+                "shown_at": (answer.before or {}).get("shown_at"),
             }
             for answer in answers
         ],
+        "key_points": _key_point_export(user),
         "cards": [
             {
                 "question": card.question.key,
@@ -170,6 +183,27 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
         "reminders": _reminders_export(user),
         "mock_interviews": interview_data(user),
     }
+
+
+def _key_point_export(user) -> list[dict[str, Any]]:
+    """Each key point's record of hits and misses ("Missed key points" practises from it)."""
+    memories = (
+        KeyPointMemory.objects.filter(user=user)
+        .select_related("key_point__question")
+        .order_by("key_point__question__key", "key_point__order", "key_point_id")
+    )
+    return [
+        {
+            "question": memory.key_point.question.key,
+            "key_point": memory.key_point.text,
+            "hits": memory.hits,
+            "misses": memory.misses,
+            "streak": memory.streak,
+            "last_seen": _iso(memory.last_seen),
+            "due": _iso(memory.due),
+        }
+        for memory in memories
+    ]
 
 
 def _schedule_export(user, profile: Profile) -> dict[str, Any]:

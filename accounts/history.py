@@ -1,5 +1,10 @@
 """The learner's practice sessions as history: one read and one row shared by the
-dashboard's table and its CSV download, so the two cannot disagree about a session."""
+dashboard's table and its CSV download, so the two cannot disagree about a session.
+
+A mock interview is a practice session too (mode "interview"), but it is shown as the
+interview: its score is the share of key points its report gives, not the share of
+questions recalled, and its link is the report.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -9,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from interviews.models import Interview
 from quizzes.models import PracticeSession
 
 CSV_HEADER = [
@@ -24,8 +30,19 @@ CSV_HEADER = [
 
 
 def session_history(user) -> QuerySet[PracticeSession]:
-    """The learner's sessions, newest first (the model's ordering), with their topics."""
-    return PracticeSession.objects.filter(user=user).prefetch_related("topics")
+    """The learner's sessions, newest first (the model's ordering), with their topics and,
+    joined in the same query, the mock interview a session belongs to."""
+    return (
+        PracticeSession.objects.filter(user=user)
+        .select_related("interview")
+        .prefetch_related("topics")
+    )
+
+
+def _interview_of(session: PracticeSession) -> Interview | None:
+    # select_related caches a missing interview as None; reading it then raises
+    # RelatedObjectDoesNotExist, an AttributeError.
+    return getattr(session, "interview", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +67,8 @@ class HistoryRow:
         """The table's cells as text: through template filters, dates and durations
         were most of the dashboard's rendering time."""
         session = self.session
+        if interview := _interview_of(session):
+            return self._interview_cells(interview)
         finished = session.is_finished
         if finished:
             score = f"{session.score_percent}%"
@@ -59,14 +78,44 @@ class HistoryRow:
             score = f"In progress ({session.answered} of {session.size})"
         in_progress = not session.is_over
         return {
-            "started": f"{self.started.day} {self.started:%b %Y, %H:%M}",
-            "topics": ", ".join(self.topics) or "All topics",
-            "size": str(session.size),
+            **self._common_cells(),
+            "noun": "session",
             "score": score,
-            "duration": timesince(session.started_at, session.finished_at) if finished else "–",
             "url": session.get_absolute_url(),
             "action": "Resume" if in_progress else "View",
             "abandon_url": reverse("practice_abandon", args=[session.pk]) if in_progress else None,
+        }
+
+    def _common_cells(self) -> dict[str, str]:
+        session = self.session
+        return {
+            "started": f"{self.started.day} {self.started:%b %Y, %H:%M}",
+            "kind": session.get_mode_display(),
+            "topics": ", ".join(self.topics) or "All topics",
+            "size": str(session.size),
+            "duration": timesince(session.started_at, session.finished_at)
+            if session.is_finished
+            else "–",
+        }
+
+    def _interview_cells(self, interview: Interview) -> dict[str, str | None]:
+        """An interview links to its report once over, else back to its clock; it is
+        ended on its own page, never abandoned as a practice session."""
+        session = self.session
+        if interview.is_finished:
+            # As the interview card and the report show it.
+            score = "–" if interview.score_percent is None else f"{interview.score_percent}%"
+            url, action = reverse("interview_report", args=[interview.pk]), "View"
+        else:
+            score = f"In progress ({session.answered} of {session.size})"
+            url, action = interview.get_absolute_url(), "Resume"
+        return {
+            **self._common_cells(),
+            "noun": "mock interview",
+            "score": score,
+            "url": url,
+            "action": action,
+            "abandon_url": None,
         }
 
     def csv_cells(self) -> list:
@@ -86,6 +135,15 @@ class HistoryRow:
             "; ".join(self.topics) or "All topics",
             session.size,
             session.answered,
-            session.score_percent if session.is_finished else "",
+            self._csv_score(),
             duration,
         ]
+
+    def _csv_score(self) -> int | str:
+        session = self.session
+        if interview := _interview_of(session):
+            # The report's share of key points; none when no key point was asked.
+            if interview.is_finished and interview.score_percent is not None:
+                return interview.score_percent
+            return ""
+        return session.score_percent if session.is_finished else ""

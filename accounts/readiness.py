@@ -1,5 +1,6 @@
 """The dashboard's figures from a learner's scheduling cards: mastery per topic, the
-review forecast, and readiness for the interview day (projected and keeping to the plan).
+review forecast, the cards due now and later today, and readiness for the interview day
+(projected and keeping to the plan).
 
 One grouped query per figure over the learner's cards (at most one a question); the
 forgetting curve itself is quizzes.scheduling's, in SQL here.
@@ -8,9 +9,10 @@ forgetting curve itself is quizzes.scheduling's, in SQL here.
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 
 from quizzes.models import Card, Status, Topic
 from quizzes.scheduling import (
@@ -81,8 +83,9 @@ def planned_recall(row, *, in_syllabus: bool, first_stability: float, decay: flo
     return (row.planned_sum + unseen * fresh) / row.total
 
 
-def card_figures(*, user, zone, today: date, interview_at, decay: float):
-    """Per-topic mastery (TopicRows) and the cards due per local day (a Counter), in SQL.
+def card_figures(*, user, zone, today: date, now: datetime, interview_at, decay: float):
+    """Per-topic mastery (TopicRows), the cards due per local day (a Counter) and when
+    those of today not yet due at `now` fall due (due_later_today), in SQL.
 
     Recall is projected at `interview_at` (quizzes.scheduling.interview_start, or None).
     """
@@ -111,16 +114,44 @@ def card_figures(*, user, zone, today: date, interview_at, decay: float):
         row.planned_sum = values["planned_sum"] or 0.0
 
     # Due counts count what practice would bring back: suspended questions are left out.
-    due_by_day = Counter(
-        Card.objects.filter(user=user)
-        .in_practice()
-        .due_per_day(
-            zone=zone,
-            today=today,
-            before=local_midnight(today + timedelta(days=FORECAST_DAYS), zone),
-        )
+    due_by_day, later_today = _due_days(
+        Card.objects.filter(user=user).in_practice(), zone=zone, today=today, now=now
     )
-    return list(rows.values()), due_by_day
+    return list(rows.values()), due_by_day, later_today
+
+
+def _due_days(cards, *, zone, today: date, now: datetime):
+    """The cards due per local day, overdue ones on today, as CardQuerySet.due_per_day
+    counts them; and when today's cards not yet due at `now` fall due, so that the cached
+    figures still tell what is due now later in the day (due_now). One grouped query:
+    due_per_day's, grouped by that instant too."""
+    tomorrow = local_midnight(today + timedelta(days=1), zone)
+    later = Case(When(due__gt=now, due__lt=tomorrow, then=F("due")), output_field=DateTimeField())
+    rows = (
+        cards.filter(due__lt=local_midnight(today + timedelta(days=FORECAST_DAYS), zone))
+        .annotate(day=TruncDate("due", tzinfo=zone), later=later)
+        .order_by()
+        .values("day", "later")
+        .annotate(count=Count("id"))
+        .values_list("day", "later", "count")
+    )
+    due_by_day, later_today = Counter(), []
+    for day, instant, count in rows:
+        due_by_day[max(day, today)] += count
+        if instant is not None:
+            later_today.append((instant, count))
+    return due_by_day, sorted(later_today)
+
+
+def due_now(due_today: int, later_today: list[tuple[datetime, int]], now: datetime) -> int:
+    """Cards due at or before `now` (what practice and the library's "Due" count), from
+    card_figures' count for today and when today's other cards fall due."""
+    return due_today - due_later_today(later_today, now)
+
+
+def due_later_today(later_today: list[tuple[datetime, int]], now: datetime) -> int:
+    """Cards that fall due after `now` and before the learner's midnight."""
+    return sum(count for instant, count in later_today if instant > now)
 
 
 def reviews_per_day(*, interview_date: date, today: date, rows) -> int:

@@ -18,6 +18,8 @@ from accounts.models import DailyActivity
 from accounts.readiness import (
     FORECAST_DAYS,
     card_figures,
+    due_later_today,
+    due_now,
     planned_recall,
     reviews_per_day,
 )
@@ -67,7 +69,7 @@ class Dashboard:
     answered: int
     recalled: int
     streaks: Streaks
-    due_today: int
+    due_today: int  # the forecast's today: due now, overdue and later today
     answered_today: int
     daily_goal: int
     score_points: list = field(default_factory=list)
@@ -87,6 +89,9 @@ class Dashboard:
     desired_retention: float = 0.9
     projected_percent: int | None = None  # every topic, on the interview day, stopping now
     planned_percent: int | None = None  # the same, keeping to the plan
+    # Due at or before now, as practice and the library count; and the rest of due_today.
+    due_now: int = 0
+    due_later_today: int = 0
 
     @property
     def new_per_day_text(self) -> str | None:
@@ -141,7 +146,7 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     if profile.interview_date and profile.interview_date >= today:
         dashboard.interview_at = interview_start(profile)
     version = schedule_version(user.pk)
-    _cards_and_topics(dashboard, user=user, profile=profile, version=version)
+    _cards_and_topics(dashboard, user=user, profile=profile, now=now, version=version)
     _plan_and_leeches(dashboard, user=user, profile=profile, now=now, version=version)
     return dashboard
 
@@ -261,22 +266,24 @@ def _score_points(user, zone) -> list[dict]:
     return points
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, profile, version) -> None:
+def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime, version) -> None:
     zone = profile.zone
     scheduler = scheduler_for(profile)
     decay = decay_of(scheduler.parameters)
     interview_at = dashboard.interview_at
     key = (
-        f"dashboard-cards:{user.pk}:{zone.key}:{dashboard.today}:{dashboard.answered}"
+        f"dashboard-cards:v2:{user.pk}:{zone.key}:{dashboard.today}:{dashboard.answered}"
         f":{interview_at and interview_at.isoformat()}:{decay}:{version}"
     )
-    rows, due_by_day = cache.get_or_set(
+    rows, due_by_day, later_today = cache.get_or_set(
         key,
-        lambda: card_figures(user=user, zone=zone, today=dashboard.today,
+        lambda: card_figures(user=user, zone=zone, today=dashboard.today, now=now,
                              interview_at=interview_at, decay=decay),
         CARD_FIGURES_TIMEOUT,
     )  # fmt: skip
     dashboard.due_today = due_by_day[dashboard.today]
+    dashboard.due_now = due_now(dashboard.due_today, later_today, now)
+    dashboard.due_later_today = due_later_today(later_today, now)
     dashboard.forecast = [
         {"day": day, "label": f"{day:%a} {_day_label(day)}", "count": due_by_day[day]}
         for day in (dashboard.today + timedelta(days=n) for n in range(FORECAST_DAYS))

@@ -116,10 +116,15 @@ class TestExportUserData:
                 "grade": "Hard",
                 "grade_number": 2,
                 "key_points_ticked": [f"Point 1 of {question.key}", f"Point 3 of {question.key}"],
+                "key_points_suggested": [],
                 "typed_answer": "my answer 0",
+                "confidence": "",
+                "number_correct": None,
                 "seconds_to_reveal": 40,
                 "seconds_to_grade": 6,
                 "answered_at": WHEN.isoformat(),
+                "card_before": None,
+                "shown_at": None,
             }
         ]
         assert data["cards"] == [
@@ -198,10 +203,11 @@ class TestExportUserData:
         get_profile(learner)  # made at sign-up
         fresh = User.objects.get(pk=learner.pk)
         # profile, sessions, their topics, their items with questions, answers with
-        # questions, ticked key points, cards with questions, daily activity, reports,
-        # the schedule's syllabus and parameter fits, mock interviews and their steps,
+        # questions, ticked and suggested key points, key point records with their
+        # questions, cards with questions, daily activity, reports, the schedule's
+        # syllabus and parameter fits, mock interviews and their steps (none here),
         # bookmarks, suspensions and notes with questions, reminder settings.
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

@@ -22,28 +22,33 @@ SESSIONS_PER_PAGE = 10
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    page = Paginator(session_history(request.user), SESSIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = [HistoryRow.of(session, profile.zone).table_cells() for session in page]
-    history = {"page": page, "history": rows}
     if request.htmx and request.GET.get("page"):
         # Another page of the history: none of the figures above it.
-        return render(request, "accounts/dashboard.html#history", history)
+        return render(request, "accounts/dashboard.html#history", _history(request, profile))
+    # First: it ends the interviews left past their time, which the history then shows ended.
+    interviews = interview_card(user=request.user, zone=profile.zone)
     stats = build_dashboard(user=request.user, profile=profile)
     context = {
-        **history,
+        **_history(request, profile),
         "stats": stats,
         "profile": profile,
         "score_chart": charts.line_chart(stats.score_points),
         "weekly_chart": charts.weekly_chart(stats.weekly),
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
-        "interviews": interview_card(user=request.user, zone=profile.zone),
+        "interviews": interviews,
         "calibration": calibration(request.user),
         "missed_points": points_kept_missing(request.user),
     }
     return render(request, "accounts/dashboard.html", context)
+
+
+def _history(request: HttpRequest, profile) -> dict:
+    page = Paginator(session_history(request.user), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [HistoryRow.of(session, profile.zone).table_cells() for session in page]
+    return {"page": page, "history": rows}
 
 
 @require_safe

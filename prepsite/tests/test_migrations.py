@@ -15,7 +15,15 @@ from django.db.migrations.executor import MigrationExecutor
 from accounts.export import export_user_data
 from accounts.tests.factories import UserFactory
 from quizzes import services
-from quizzes.models import Answer, Card, Mode, PracticeSession, Report, SessionItem
+from quizzes.models import (
+    Answer,
+    Card,
+    KeyPointMemory,
+    Mode,
+    PracticeSession,
+    Report,
+    SessionItem,
+)
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 APPS = ("quizzes", "accounts")
@@ -228,6 +236,7 @@ def test_the_export_holds_what_the_database_holds(practised, other_learner):
     assert len(exported["cards"]) == Card.objects.filter(user=learner).count() == 3
     assert len(exported["reports"]) == Report.objects.filter(user=learner).count() == 1
     assert sum(day["answers"] for day in exported["daily_activity"]) == 3
+    assert len(exported["key_points"]) == KeyPointMemory.objects.filter(user=learner).count() > 0
 
     answer = Answer.objects.filter(user=learner).select_related("question").order_by("pk")[2]
     row = next(
@@ -242,10 +251,15 @@ def test_the_export_holds_what_the_database_holds(practised, other_learner):
         "grade": answer.get_grade_display(),
         "grade_number": answer.grade,
         "key_points_ticked": [texts[pk] for pk in answer.key_points_ticked],
+        "key_points_suggested": [texts[pk] for pk in answer.key_points_suggested],
         "typed_answer": answer.typed_answer,
+        "confidence": answer.confidence,
+        "number_correct": answer.number_correct,
         "seconds_to_reveal": answer.seconds_to_reveal,
         "seconds_to_grade": answer.seconds_to_grade,
         "answered_at": answer.answered_at.isoformat(),
+        "card_before": answer.before["card"],
+        "shown_at": answer.before["shown_at"],
     }
     assert len(row["key_points_ticked"]) == 3 and row["typed_answer"].endswith("— ✓")
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from quizzes.rendering import render_markdown
 
@@ -200,7 +201,7 @@ class Question(models.Model):
 
     def __str__(self):
         first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
-        return first_line[:80]
+        return Truncator(first_line).chars(80)
 
     def clean(self):
         super().clean()

@@ -143,6 +143,8 @@ def _trailing_factor(rest: str, unit: str) -> float:
         factor = _unit_factor(after, unit)
         if factor is not None:
             return multiplier * factor
+        if not unit and _LABEL.fullmatch(after):
+            return multiplier
     if not unit and not attached and _LABEL.fullmatch(text):
         return 1.0
     expected = f" in {unit}" if unit else ""

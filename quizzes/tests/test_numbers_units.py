@@ -34,6 +34,7 @@ from quizzes.numbers import BAD_NUMBER, NumberError, format_number, parse_number
         ("1.9G", "", 1.9e9),
         ("0.5 ratio", "", 0.5),
         ("7 bananas", "", 7),
+        ("8B parameters", "", 8e9),
     ],
 )
 def test_a_unit_scale_or_currency_next_to_the_number_is_read(typed, unit, value):

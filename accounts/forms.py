@@ -20,8 +20,17 @@ INTERVIEW_HORIZON = datetime.timedelta(days=3 * 365)
 USERNAME_WITH_AT = "Usernames cannot contain @. You can log in with your email address as well."
 
 
+# Canonical zones are Region/City; the rest of the database is "Factory", "localtime",
+# "posixrules", Etc/GMT+5 and old aliases (US/Eastern, GB, Cuba), which only clutter the list.
+ZONE_REGIONS = (
+    "Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/",
+    "Indian/", "Pacific/",
+)  # fmt: skip
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    names = [name for name in zoneinfo.available_timezones() if name.startswith(ZONE_REGIONS)]
+    return [(name, name.replace("_", " ")) for name in sorted([*names, "UTC"])]
 
 
 def _email_taken(email: str, *, exclude_pk: int | None = None) -> bool:
@@ -143,6 +152,11 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = user.email
+        stored = self.instance.time_zone
+        zone = self.fields["time_zone"]
+        if stored and stored not in dict(zone.choices):
+            # A zone saved before the list was trimmed (US/Eastern) stays valid for its learner.
+            zone.choices = [(stored, stored.replace("_", " ")), *zone.choices]
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -92,6 +92,8 @@ class Report:
     # How sure the learner said they were against what they recalled (Hard or better);
     # only the levels they used, empty when they never said.
     confidence: list[ConfidenceRow] = field(default_factory=list)
+    # Key points not ticked in the questions answered: with none, no follow-up was due.
+    missed_points: int = 0
 
 
 def build_report(interview: Interview) -> Report:
@@ -168,4 +170,5 @@ def build_report(interview: Interview) -> Report:
         total_overtime=sum(step.overtime_seconds for step in steps),
         study_ids=[entry["question"].pk for entry in study],
         confidence=[sure[level] for level in Confidence.values if level in sure],
+        missed_points=sum(total - covered for _, covered, total, _ in coverage.values()),
     )

@@ -41,6 +41,11 @@ def optimise(*, user, now: datetime | None = None, force: bool = True) -> Parame
     return _save_fit(user=user, result=result, now=now, states=states)
 
 
+def reviews_toward_fit(user) -> int:
+    """The learner's answers, counted no further than the fit's minimum."""
+    return Answer.objects.filter(user=user)[: optimiser.MIN_REVIEWS].count()
+
+
 def _at_least(queryset, count: int) -> bool:
     """Whether `queryset` has `count` rows, counting no further (COUNT over a LIMIT)."""
     return queryset[:count].count() == count

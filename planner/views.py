@@ -32,6 +32,15 @@ def schedule_settings(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def optimise(request: HttpRequest) -> HttpResponse:
+    reviews = services.reviews_toward_fit(request.user)
+    context = {"min_reviews": MIN_REVIEWS, "reviews": reviews}
+    if request.method == "POST" and reviews < MIN_REVIEWS:
+        # The fit would end with "not enough reviews" after promising a result: say it now.
+        context["error"] = (
+            f"Optimising needs at least {MIN_REVIEWS} answers and you have {reviews}: "
+            "PrepSite keeps the defaults until then."
+        )
+        return render(request, "planner/optimise.html", context, status=400)
     if request.method == "POST":
         optimise_schedule.enqueue(request.user.pk)
         messages.success(
@@ -40,7 +49,7 @@ def optimise(request: HttpRequest) -> HttpResponse:
             "reload this page to see the result.",
         )
         return redirect("profile")
-    return render(request, "planner/optimise.html", {"min_reviews": MIN_REVIEWS})
+    return render(request, "planner/optimise.html", context)
 
 
 @require_safe

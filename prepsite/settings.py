@@ -202,6 +202,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served at the site's root by whitenoise: /favicon.ico, which browsers ask for on pages
+# without our <link rel="icon"> (Django's debug and error pages).
+WHITENOISE_ROOT = BASE_DIR / "prepsite" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

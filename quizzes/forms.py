@@ -140,7 +140,7 @@ class RevealForm(forms.Form):
                 attrs={"class": "number-input", "inputmode": "decimal", "autocomplete": "off"}
             )
             unit = f" in {calculation.unit}" if calculation.unit else ""
-            field.help_text = f"Answer{unit}. 7B, 1.2e9, 3/4 and 16 GB are understood."
+            field.help_text = f"Answer{unit}. 7B, 1.2e9, 3/4, $0.86 and 16 GB are understood."
 
 
 # A second tab, the back button or a double click sent an answer the session has moved past.

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from quizzes.numbers import NumberCheck, check_number
 from quizzes.rendering import render_markdown
@@ -205,7 +206,7 @@ class Question(models.Model):
 
     def __str__(self):
         first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
-        return first_line[:80]
+        return Truncator(first_line).chars(80)
 
     def clean(self):
         super().clean()

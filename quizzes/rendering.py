@@ -70,6 +70,10 @@ def _table_alignment_as_class(state: StateCore) -> None:
             token.attrSet("class", f"align-{style.removeprefix('text-align:')}")
 
 
+def _math_inline_double(self, tokens, idx, options, env) -> str:
+    return f'<span class="math block">{escape(tokens[idx].content)}</span>'
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt(
@@ -77,7 +81,10 @@ def _parser() -> MarkdownIt:
         # Editors write Markdown, not HTML: raw HTML comes out as visible text.
         {"html": False, "highlight": _highlight},
     ).enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin)
+    # "$$…$$" inside a sentence is display maths too, not a pair of stray dollars; a span
+    # (the plugin's own renderer writes a <div>, which may not sit inside a <p>).
+    md.use(dollarmath_plugin, double_inline=True)
+    md.add_render_rule("math_inline_double", _math_inline_double)
     md.core.ruler.push("table_alignment_as_class", _table_alignment_as_class)
     return md
 

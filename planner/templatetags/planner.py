@@ -6,6 +6,7 @@ from accounts.services import get_profile
 from planner.forms import ScheduleForm
 from planner.models import ParameterFit
 from planner.optimiser import MIN_REVIEWS
+from planner.services import reviews_toward_fit
 
 register = template.Library()
 
@@ -21,5 +22,6 @@ def schedule_settings(context):
         "form": ScheduleForm(instance=profile),
         "fit": ParameterFit.objects.for_user(request.user).latest_first().first(),
         "min_reviews": MIN_REVIEWS,
+        "reviews": reviews_toward_fit(request.user),
         "fitted": bool(profile.fsrs_parameters),
     }

@@ -12,10 +12,23 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, TextChoices
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from quizzes.library.text import plain_text, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic, UserQuestion
 from quizzes.scheduling import SCHEDULER, humanize_interval, retrievability
 from quizzes.selection import with_tag
@@ -53,58 +66,95 @@ def _is_postgresql(queryset: QuerySet) -> bool:
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Questions matching every word of `text` (the last one as a prefix, for search as
-    you type), best first, each with an `excerpt` of its answer around the match.
+    you type; -ise and -ize alike), best first, each with an `excerpt` of its answer.
 
     PostgreSQL: the stored search vector (GIN index), ts_rank and ts_headline. Elsewhere
-    (SQLite): a LIKE per word over prompt, answer, tags and key points; no rank.
+    (SQLite): a LIKE per word over prompt, answer, tags and key points, ranked by where
+    the words are (the phrase in the prompt first, then all words in it, then the phrase
+    in the answer).
     """
     terms = search_terms(text)
     if not terms:
         return queryset
     if _is_postgresql(queryset):
-        raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
-        if len(terms) > 1:
-            # "layer norm" also finds LayerNorm, which the parser keeps as one word.
-            raw = f"({raw}) | {''.join(terms)}:*"
-        query = SearchQuery(raw, search_type="raw", config="english")
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), query),
-                excerpt=SearchHeadline(
-                    "answer",
-                    query,
-                    config="english",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=1,
-                ),
-            )
-            .order_by("-rank", "topic__order", "key")
-        )
+        return _search_postgresql(queryset, terms)
     for term in terms:
-        key_points = KeyPoint.objects.filter(question=OuterRef("pk"), text__icontains=term)
-        queryset = queryset.filter(
-            Q(prompt__icontains=term)
-            | Q(answer__icontains=term)
-            | Q(tags__icontains=term)
-            | Q(Exists(key_points))
+        found = Q()
+        for spelling in search_forms(term):
+            key_points = KeyPoint.objects.filter(question=OuterRef("pk"), text__icontains=spelling)
+            found |= (
+                Q(prompt__icontains=spelling)
+                | Q(answer__icontains=spelling)
+                | Q(tags__icontains=spelling)
+                | Q(Exists(key_points))
+            )
+        queryset = queryset.filter(found)
+    phrases = {" ".join(terms), " ".join(spellings(term)[-1] for term in terms)}
+    in_prompt = Q()
+    for term in terms:
+        in_prompt &= _any(("prompt__icontains", s) for s in search_forms(term))
+    rank = Case(
+        When(_any(("prompt__icontains", phrase) for phrase in phrases), then=Value(3)),
+        When(in_prompt, then=Value(2)),
+        When(_any(("answer__icontains", phrase) for phrase in phrases), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.annotate(rank=rank).order_by("-rank", "topic__order", "key")
+
+
+def _any(lookups) -> Q:
+    found = Q()
+    for lookup in lookups:
+        found |= Q(lookup)
+    return found
+
+
+def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    def either(term: str, suffix: str = "") -> str:
+        word, *stems = search_forms(term)
+        options = [f"{word}{suffix}", *(f"{stem}:*" for stem in stems)]
+        return options[0] if len(options) == 1 else f"({' | '.join(options)})"
+
+    raw = " & ".join([*(either(term) for term in terms[:-1]), either(terms[-1], ":*")])
+    if len(terms) > 1:
+        # "layer norm" also finds LayerNorm, which the parser keeps as one word.
+        raw = f"({raw}) | {''.join(terms)}:*"
+    query = SearchQuery(raw, search_type="raw", config="english")
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            excerpt=SearchHeadline(
+                "answer",
+                query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=1,
+            ),
         )
-    return queryset
+        .order_by("-rank", "topic__order", "key")
+    )
 
 
 def excerpt_html(question, terms: list[str]) -> SafeString:
-    """The answer around the first match, escaped, with the matches in <mark>."""
+    """The answer around the first match, in plain words, escaped, with the matches in <mark>."""
     text = getattr(question, "excerpt", None)
-    if text is None:
-        text = _excerpt_around(question.answer, terms)
+    # PostgreSQL's headline is cut from the Markdown: its marks survive plain_text.
+    text = (
+        plain_text(text)
+        if text is not None
+        else _excerpt_around(plain_text(question.answer), terms)
+    )
     html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(html)  # escaped above; only our own <mark> tags added
 
 
 def _excerpt_around(answer: str, terms: list[str]) -> str:
+    terms = [form for term in terms for form in search_forms(term)]
     lowered = answer.lower()
     found = [lowered.find(term) for term in terms if term in lowered]
     start = max(0, min(found) - EXCERPT_CHARS // 3) if found else 0
@@ -235,8 +285,11 @@ def _long_interval(delta) -> str:
 
 
 def _long_interval_days(days: float) -> str:
+    if days * 24 < 1:
+        minutes = max(1, round(days * 24 * 60))
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
     if days < 1:
-        hours = max(1, round(days * 24))
+        hours = round(days * 24)
         return f"{hours} hour{'s' if hours != 1 else ''}"
     if days < 14:
         whole = round(days)

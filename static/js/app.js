@@ -175,6 +175,17 @@
     }
   });
 
+  // In development django-htmx's debug script (which {% htmx_script %} adds when DEBUG is on)
+  // replaces the whole document with any 400/403/404/500 answer to an htmx request: right for
+  // Django's error pages, which are whole documents, but it wiped the page when a form came back
+  // with its message (a 400 fragment). A fragment stops here, on <html>, before it reaches that
+  // handler on the document, and htmx swaps it as our responseHandling config says.
+  document.documentElement.addEventListener("htmx:beforeOnLoad", function (event) {
+    const xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 400) return;
+    if (!/^\s*(<!doctype html|<html)/i.test(xhr.responseText || "")) event.stopPropagation();
+  });
+
   // htmx:load fires for the first page and for every piece of swapped-in content.
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import infra, report
+from bench.data import DATA_VERSION, PASSWORD
 from bench.infra import ROOT, log
 from bench.load import CpuMeter, login, run_phase, write_identities, wrk_version
 
@@ -45,26 +46,9 @@ RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "var" / "bench"
 
 
-def _password() -> str:
-    # The generator's constant, read without importing Django into this process.
-    source = (ROOT / "quizzes/management/commands/make_bench_data.py").read_text()
-    for line in source.splitlines():
-        if line.startswith("PASSWORD = "):
-            return line.split("=", 1)[1].strip().strip('"')
-    raise SystemExit("PASSWORD not found in make_bench_data.py")
-
-
-def _data_version() -> int:
-    source = (ROOT / "quizzes/management/commands/make_bench_data.py").read_text()
-    for line in source.splitlines():
-        if line.startswith("DATA_VERSION = "):
-            return int(line.split("=", 1)[1])
-    raise SystemExit("DATA_VERSION not found in make_bench_data.py")
-
-
 def prepare_seed(name: str, args: list[str]) -> dict:
     """The database `name` migrated and holding make_bench_data's rows for `args`."""
-    wanted = {"version": _data_version(), "args": args}
+    wanted = {"version": DATA_VERSION, "args": args}
     comment = infra.database_comment(name)
     if comment is not None and {k: comment.get(k) for k in wanted} == wanted:
         try:
@@ -135,7 +119,7 @@ def machine() -> dict:
 
 
 def load_phases(args, server, meter) -> dict:
-    password = _password()
+    password = PASSWORD
     port = server.port
     log("Logging in through /accounts/login/")
     heavy = [login(port, "heavy", password)]

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
 from bench import report
+from bench.data import PASSWORD
+from bench.data.generator import KEY_POINTS_PER_QUESTION, TOPIC_NAMES
+from bench.data.writer import Table, copy_line
 from bench.stats import Record, parse_log, percentile, summarise
-from quizzes.management.commands import make_bench_data
 from quizzes.models import Answer, Card, KeyPoint, PracticeSession, Question, Topic
 
 TINY = [
@@ -43,8 +45,8 @@ def test_builds_the_requested_counts(tiny):
         "learner-0002",
     }
     assert Question.objects.published().count() == 20
-    assert KeyPoint.objects.count() == 20 * make_bench_data.KEY_POINTS_PER_QUESTION
-    assert Topic.objects.count() == len(make_bench_data.TOPIC_NAMES)
+    assert KeyPoint.objects.count() == 20 * KEY_POINTS_PER_QUESTION
+    assert Topic.objects.count() == len(TOPIC_NAMES)
     assert Answer.objects.count() == 230
     per_user = dict(Answer.objects.values_list("user__username").annotate(n=Count("id")))
     # The heavy learner's answers are part of --answers; the rest is shared out.
@@ -56,7 +58,7 @@ def test_builds_the_requested_counts(tiny):
 
 def test_every_learner_logs_in_with_the_one_password(tiny):
     heavy = get_user_model().objects.get(username="heavy")
-    assert heavy.check_password(make_bench_data.PASSWORD)
+    assert heavy.check_password(PASSWORD)
     hashes = set(get_user_model().objects.values_list("password", flat=True))
     assert len(hashes) == 1  # hashed once
 
@@ -142,7 +144,7 @@ def test_bank_only(db):
     banks = {t.slug: t.questions.published().count() for t in Topic.objects.all()}
     assert banks == {"bank-15": 15, "bank-4": 4}
     assert not get_user_model().objects.exists()
-    assert KeyPoint.objects.count() == 19 * make_bench_data.KEY_POINTS_PER_QUESTION
+    assert KeyPoint.objects.count() == 19 * KEY_POINTS_PER_QUESTION
 
 
 def test_the_sequences_continue_after_the_generated_ids(tiny):
@@ -162,13 +164,13 @@ def test_the_sequences_continue_after_the_generated_ids(tiny):
 
 
 def test_copy_text_escapes_what_copy_would_misread():
-    line = make_bench_data.copy_line("a\tb\\c\nd", None, True, [1, 2])
+    line = copy_line("a\tb\\c\nd", None, True, [1, 2])
     assert line == "a\\tb\\\\c\\nd\t\\N\tt\t[1, 2]"
 
 
 @pytest.mark.django_db
 def test_copy_lines_read_back_as_model_instances():
-    table = make_bench_data._Table(Topic, ("id", "name", "slug", "description", "order"))
+    table = Table(Topic, ("id", "name", "slug", "description", "order"))
     table.add(7, "Tabs\tand\nlines \\ here", "tabs", "", 3)
     (topic,) = table.instances(table.lines)
     assert (topic.pk, topic.name, topic.order) == (7, "Tabs\tand\nlines \\ here", 3)

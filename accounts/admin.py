@@ -1,3 +1,5 @@
+"""Learners' profiles in the admin, for superusers only."""
+
 from django.contrib import admin
 
 from accounts.models import Profile

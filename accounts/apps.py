@@ -1,3 +1,5 @@
+"""The accounts app: connects the log-in and log-out receivers when Django starts."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""Every form of the accounts app: sign-up, log-in, profile, password and deletion."""
+
 import datetime
 import zoneinfo
 

@@ -1,3 +1,5 @@
+"""A learner's profile and their answers counted per local day."""
+
 import zoneinfo
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""The accounts app's addresses under /accounts/ (the dashboard's are dashboard_urls)."""
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts import charts
 from interviews import services
-from interviews.models import AUTO_END_MARGIN, Interview
+from interviews.models import Interview
 
 SHOWN = 10
 TREND = 20
@@ -17,7 +17,7 @@ def interview_card(*, user, zone) -> dict:
     now = timezone.now()
     latest = list(Interview.objects.filter(user=user).select_related("session")[:TREND])
     for interview in latest:
-        if not interview.is_finished and now > interview.deadline + AUTO_END_MARGIN:
+        if interview.is_overdue(now):
             # Left past its length and the margin: it ends itself when next looked at.
             services.resume(interview=interview, now=now)
     rows = []

@@ -1,4 +1,4 @@
-"""A learner's mock interviews in their data export (accounts.services.export_user_data)."""
+"""A learner's mock interviews in their data export (accounts.export.export_user_data)."""
 
 from django.db.models import Prefetch
 

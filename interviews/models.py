@@ -28,7 +28,8 @@ class InterviewQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=False)
 
     def overdue(self, now: datetime):
-        """In progress past their length plus the margin: to be ended with what was answered."""
+        """In progress past their length plus the margin: to be ended with what was answered
+        (Interview.is_overdue, as one indexed comparison)."""
         return self.in_progress().filter(deadline__lt=now - AUTO_END_MARGIN)
 
 
@@ -74,6 +75,15 @@ class Interview(models.Model):
 
     def seconds_left(self, now: datetime) -> int:
         return max(0, int((self.deadline - now).total_seconds()))
+
+    @property
+    def ends_itself_at(self) -> datetime:
+        """Left alone until then, it ends itself, as of that moment."""
+        return self.deadline + AUTO_END_MARGIN
+
+    def is_overdue(self, now: datetime) -> bool:
+        """The one rule of "overdue" (InterviewQuerySet.overdue is the same in SQL)."""
+        return not self.is_finished and now > self.ends_itself_at
 
 
 class InterviewStep(models.Model):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import selection
-from interviews.models import AUTO_END_MARGIN, Interview, InterviewStep
+from interviews.models import Interview, InterviewStep
 from interviews.scoring import interview_score
 from quizzes import services as practice
 from quizzes.models import FollowUp, Mode, PracticeSession
@@ -112,8 +112,8 @@ def resume(*, interview: Interview, now: datetime | None = None) -> InterviewSte
     _lock(interview)
     if interview.is_finished:
         return None
-    if now > interview.deadline + AUTO_END_MARGIN:
-        _end(interview, now=interview.deadline + AUTO_END_MARGIN, automatically=True)
+    if interview.is_overdue(now):
+        _end(interview, now=interview.ends_itself_at, automatically=True)
         return None
     step = current_step(interview)
     abandoned = PracticeSession.objects.filter(

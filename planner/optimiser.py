@@ -15,7 +15,7 @@ import fsrs_rs_python as fsrs_rs
 from django.utils import timezone
 
 from quizzes.models import Answer
-from quizzes.scheduling import DEFAULT_PARAMETERS, fsrs_parameters
+from quizzes.scheduling import DEFAULT_PARAMETERS, decay_of, forgetting_curve, fsrs_parameters
 
 # Below this many answers the defaults are used as they are: fsrs-rs itself returns
 # the defaults for a few dozen reviews, and a few hundred are needed before a fit is
@@ -114,8 +114,7 @@ def retention_table(reviews_per_question, model, parameters: list[float]) -> lis
     """Recall actually observed against recall predicted before each review, by the
     time since the previous one (reviews on the same day are left out: they test
     short-term memory, not spacing)."""
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
+    decay = decay_of(parameters)
     sums = {label: [0, 0, 0.0] for _, _, label in RETENTION_BUCKETS}  # reviews, recalled, predicted
     long_histories = [history for history in reviews_per_question if len(history) > 1]
     if not long_histories:
@@ -132,7 +131,7 @@ def retention_table(reviews_per_question, model, parameters: list[float]) -> lis
             if delta <= 0:
                 continue
             stability = memory[index - 1].stability
-            predicted = (1 + factor * delta / stability) ** decay
+            predicted = forgetting_curve(delta, stability, decay)
             label = _bucket(delta)
             sums[label][0] += 1
             sums[label][1] += int(grade > 1)

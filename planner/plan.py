@@ -6,13 +6,13 @@ same thing: the pace the dashboard shows is the allowance a session gets.
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
 from quizzes.models import Answer, Card, Question
+from quizzes.scheduling import day_start, local_day
 
 # New questions are all first seen this long before the interview, so each gets a few
 # reviews before the day; closer than three weeks, a third of the time left.
@@ -47,10 +47,6 @@ class Allowance:
         return max(0, self.review_limit - self.reviews_today)
 
 
-def day_start(now: datetime, zone) -> datetime:
-    return datetime.combine(timezone.localtime(now, zone).date(), time.min, tzinfo=zone)
-
-
 def answered_today(*, user, zone, now: datetime) -> tuple[int, int]:
     """(new questions first seen today, reviews today), in one query over today's answers."""
     earlier = Answer.objects.filter(
@@ -70,7 +66,7 @@ def syllabus_questions(topic_ids: list[int]):
 
 def pace(*, user, profile, now: datetime, new_today: int, syllabus: list[int]) -> Pace | None:
     """How many new questions a day see the whole syllabus a safe margin before the date."""
-    today = timezone.localtime(now, profile.zone).date()
+    today = local_day(now, profile.zone)
     if profile.interview_date is None or profile.interview_date <= today:
         return None
     days_left = (profile.interview_date - today).days

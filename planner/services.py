@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.services import get_profile
-from accounts.stats import schedule_changed
 from planner import optimiser
 from planner.models import ParameterFit
 from quizzes import scheduling
@@ -22,21 +21,29 @@ def optimise(*, user, now: datetime | None = None, force: bool = True) -> Parame
     `force` off) too few new ones since the last fit.
 
     The fit runs outside any transaction (it reads a snapshot and takes up to a
-    second for a heavy learner); only the writes are atomic.
+    second for a heavy learner); only the writes are atomic. Deciding not to fit, as
+    after most sessions, reads at most REFIT_EVERY answers, however long the history.
     """
     now = now or timezone.now()
     profile = get_profile(user)
-    reviews = Answer.objects.filter(user=user).count()
-    if reviews < optimiser.MIN_REVIEWS:
-        return None
+    answers = Answer.objects.filter(user=user)
     if not force:
         last = ParameterFit.objects.for_user(user).latest_first().first()
-        if last and reviews - last.reviews < optimiser.REFIT_EVERY:
+        if last and not _at_least(
+            answers.filter(answered_at__gt=last.fitted_at), optimiser.REFIT_EVERY
+        ):
             return None
+    if not _at_least(answers, optimiser.MIN_REVIEWS):
+        return None
     by_question = optimiser.learner_histories(user, profile.zone)
     result = optimiser.fit(list(by_question.values()))
     states = optimiser.memory_states(by_question, result.parameters) if result.adopted else {}
     return _save_fit(user=user, result=result, now=now, states=states)
+
+
+def _at_least(queryset, count: int) -> bool:
+    """Whether `queryset` has `count` rows, counting no further (COUNT over a LIMIT)."""
+    return queryset[:count].count() == count
 
 
 @transaction.atomic
@@ -68,7 +75,7 @@ def _save_fit(
         for card in cards:
             card.stability, card.difficulty = states[card.question_id]
         Card.objects.bulk_update(cards, ["stability", "difficulty"], batch_size=500)
-    transaction.on_commit(lambda: schedule_changed(user.pk))
+    transaction.on_commit(lambda: scheduling.schedule_changed(user.pk))
     return fit
 
 
@@ -100,7 +107,7 @@ def update_schedule(
     profile.full_clean(exclude=["user"])
     profile.save(update_fields=["desired_retention", "new_per_day", "max_reviews_per_day"])
     profile.syllabus.set(syllabus)
-    transaction.on_commit(lambda: schedule_changed(user.pk))
+    transaction.on_commit(lambda: scheduling.schedule_changed(user.pk))
     return profile
 
 

@@ -13,5 +13,6 @@ def optimise_schedule(user_id: int) -> str:
 
 @task
 def refit_if_due(user_id: int) -> str:
-    """After each session: fit again once REFIT_EVERY answers have come in since the last fit."""
+    """After each session: fit again once REFIT_EVERY answers have come in since the last
+    fit (counted from its fitted_at, so the check is cheap however long the history)."""
     return services.optimise_by_id(user_id=user_id, force=False)

@@ -11,6 +11,7 @@ from planner.optimiser import MIN_REVIEWS
 from planner.plan import syllabus_questions
 from planner.simulation import DAYS_WITHOUT_DATE, MAX_DAYS, simulate_choices
 from planner.tasks import optimise_schedule
+from quizzes.scheduling import local_day
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -42,7 +43,7 @@ def optimise(request: HttpRequest) -> HttpResponse:
 @require_safe
 def decide(request: HttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    today = timezone.localtime(timezone.now(), profile.zone).date()
+    today = local_day(timezone.now(), profile.zone)
     interview = (
         profile.interview_date
         if profile.interview_date and profile.interview_date > today

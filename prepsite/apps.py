@@ -1,3 +1,5 @@
+"""The project's own app config: registers its system checks."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The project's deployment checks (manage.py check --deploy)."""
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 

@@ -1,3 +1,5 @@
+"""Request helpers for every app: the typed htmx request, the current page, the client."""
+
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -25,7 +27,9 @@ def current_page(request: HttpRequest) -> str:
     POST-only address, which answers 405. htmx names its page in HX-Current-URL; a plain
     form in Referer. Anything from another host gives the home page.
     """
-    htmx = getattr(request, "htmx", None)
+    # Not request.htmx: the error pages ask too, and an error in an earlier middleware
+    # means HtmxMiddleware never ran. HtmxDetails only reads the headers.
+    htmx = HtmxDetails(request)
     if htmx:
         return htmx.current_url_abs_path or "/"
     if request.method in ("GET", "HEAD"):

@@ -1,3 +1,5 @@
+"""The project's middleware: log-ins that return to the page, 405 pages, Permissions-Policy."""
+
 from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
@@ -5,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
-from prepsite.http import current_page
+from prepsite.http import HtmxHttpRequest, current_page
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -17,7 +19,7 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     `next` page is the one the request came from, and htmx loads the log-in page itself.
     """
 
-    def handle_no_permission(self, request, view_func):
+    def handle_no_permission(self, request: HtmxHttpRequest, view_func):
         if request.method not in ("GET", "HEAD") or request.htmx:
             messages.info(request, "Your log-in has expired. Log in again to carry on.")
         response = redirect_to_login(
@@ -39,12 +41,12 @@ class MethodNotAllowedPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code != 405 or response.streaming or response.content:
             return response
         message = f"This address does not accept a {request.method} request."
-        template = "errors/fragment.html" if getattr(request, "htmx", False) else "405.html"
+        template = "errors/fragment.html" if request.htmx else "405.html"
         context = {"message": message, "page_url": current_page(request)}
         page = render(request, template, context, status=405)
         if "Allow" in response:

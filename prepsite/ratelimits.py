@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from prepsite.http import current_page
+from prepsite.http import HtmxHttpRequest, current_page
 
 PASSWORD_RESETS_PER_EMAIL = "5/h"
 PASSWORD_RESETS_PER_CLIENT = "20/h"
@@ -24,8 +24,8 @@ def over_limit(request: HttpRequest, *, group: str, key: str, rate: str) -> bool
     )
 
 
-def too_many_requests(request: HttpRequest, message: str) -> HttpResponse:
+def too_many_requests(request: HtmxHttpRequest, message: str) -> HttpResponse:
     """The 429 page (or, for htmx, a fragment) saying what was refused and when to retry."""
     context = {"message": message, "page_url": current_page(request)}
-    template = "errors/fragment.html" if getattr(request, "htmx", False) else "429.html"
+    template = "errors/fragment.html" if request.htmx else "429.html"
     return render(request, template, context, status=429)

@@ -174,7 +174,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_USERNAME_FORM_FIELD = "username"
 # "Ada", "ada" and ada's email address count as one account, as they log in as one.
-AXES_USERNAME_CALLABLE = "accounts.services.lockout_username"
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "prepsite.http.client_ip"
 # Tries during a lock-out (even with the right password) are refused without pushing it back.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

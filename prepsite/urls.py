@@ -1,3 +1,5 @@
+"""The site's addresses: each app's own urls.py, included under its prefix."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -5,7 +7,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from accounts.views.dashboard import dashboard, session_history_csv
 from prepsite import views
 from quizzes.library.sitemaps import SITEMAPS
 
@@ -31,8 +32,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("reminders/", include("reminders.urls")),
     path("schedule/", include("planner.urls")),
-    path("dashboard/", dashboard, name="dashboard"),
-    path("dashboard/sessions.csv", session_history_csv, name="session_history_csv"),
+    path("dashboard/", include("accounts.dashboard_urls")),
     path("questions/", include("quizzes.library.urls")),
     path("", include("quizzes.urls")),
     path("", include("interviews.urls")),

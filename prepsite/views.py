@@ -1,3 +1,6 @@
+"""The project's own pages: home, health check, robots.txt and errors (the benchmark's
+floors are bench/views.py)."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError

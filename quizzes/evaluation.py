@@ -14,7 +14,7 @@ from pathlib import Path
 
 from quizzes.bank.errors import Errors
 from quizzes.bank.files import expand, read
-from quizzes.bank.records import parse_key_points
+from quizzes.bank.validate import parse_key_points
 from quizzes.matching import covered, point_phrases
 
 EVAL_FORMAT = "prepsite-keypoint-eval"

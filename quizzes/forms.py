@@ -1,10 +1,9 @@
 import functools
 
 from django import forms
-from django.db.models import Exists, OuterRef
 
 from quizzes.library.queries import facets
-from quizzes.models import Confidence, Difficulty, Grade, Mode, Question, Report, Topic
+from quizzes.models import Confidence, Difficulty, Grade, Mode, Report, Topic
 
 SIZES = [(5, "5"), (10, "10"), (20, "20")]
 TIMERS = [
@@ -54,8 +53,7 @@ class TopicsField(forms.ModelMultipleChoiceField):
 def practised_topics():
     """Topics with a published question: an empty one would start no session (or, in
     "New questions", tell a new learner they have seen everything)."""
-    published = Question.objects.published().filter(topic=OuterRef("pk"))
-    return Topic.objects.filter(Exists(published))
+    return Topic.objects.with_published_questions()
 
 
 class StartSessionForm(forms.Form):

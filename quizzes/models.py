@@ -11,12 +11,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.rendering import render_markdown
 
 KEY_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lowercase letters, digits and hyphens only.")
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_questions(self):
+        """Topics with a published question: the ones practice, the library's filter and
+        the sitemap offer (an empty one would start no session and list nothing)."""
+        published = Question.objects.published().filter(topic=models.OuterRef("pk"))
+        return self.filter(models.Exists(published))
 
 
 @reversion.register()
@@ -27,6 +36,8 @@ class Topic(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Smaller comes first.")
     # What the bank loader last wrote, as for Question.imported_hash.
     imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -78,6 +89,31 @@ class QuestionQuerySet(models.QuerySet):
     def for_topics(self, topics):
         """All questions when `topics` is empty, else those in the given topics."""
         return self.filter(topic__in=topics) if topics else self
+
+    def with_stats(self):
+        """Per-question statistics, computed in the same query that lists the questions
+        (the editors' admin): answers, recalls, time to reveal, last answer, open reports."""
+        # Report and RECALLED_GRADES are defined further down this module; they are
+        # looked up when the method runs.
+        open_reports = (
+            Report.objects.filter(question=models.OuterRef("pk"), resolved_at__isnull=True)
+            .order_by()
+            .values("question")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        recalled = Q(answers__grade__in=RECALLED_GRADES)
+        return self.annotate(
+            times_answered=models.Count("answers"),
+            times_recalled=models.Count("answers", filter=recalled),
+            avg_seconds_to_reveal=models.Avg("answers__seconds_to_reveal"),
+            last_answered=models.Max("answers__answered_at"),
+            # A subquery, not a second join: joining reports too would multiply the counts.
+            open_reports=models.functions.Coalesce(models.Subquery(open_reports), 0),
+        ).annotate(
+            recall_rate=models.functions.Cast(models.F("times_recalled"), models.FloatField())
+            / models.functions.NullIf(models.F("times_answered"), 0),
+        )
 
 
 # A question's revision holds its key points and follow-ups: History shows and reverts
@@ -347,9 +383,6 @@ class PracticeSessionQuerySet(models.QuerySet):
     def finished(self):
         return self.filter(finished_at__isnull=False)
 
-    def in_progress(self):
-        return self.filter(finished_at__isnull=True, abandoned_at__isnull=True)
-
     def abandoned(self):
         return self.filter(abandoned_at__isnull=False)
 
@@ -452,11 +485,6 @@ class Grade(models.IntegerChoices):
 RECALLED_GRADES = (Grade.HARD, Grade.GOOD, Grade.EASY)
 
 
-class AnswerQuerySet(models.QuerySet):
-    def recalled(self):
-        return self.filter(grade__in=RECALLED_GRADES)
-
-
 class Answer(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
@@ -478,8 +506,6 @@ class Answer(models.Model):
     # What the grade changed, so that it can be undone exactly: the card's fields before
     # it (null when the question had no card) and when the question was put on screen.
     before = models.JSONField(null=True, blank=True, editable=False)
-
-    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["answered_at"]
@@ -512,6 +538,31 @@ class CardQuerySet(models.QuerySet):
     def leeches(self):
         """Cards failed LEECH_LAPSES times or more (see Card.is_leech)."""
         return self.filter(lapses__gte=LEECH_LAPSES)
+
+    def in_practice(self):
+        """Cards practice brings back: of published questions their learner has not
+        suspended. What every "due" count counts."""
+        suspended = UserQuestion.objects.filter(
+            user=models.OuterRef("user_id"), question=models.OuterRef("question_id"), suspended=True
+        )
+        return self.filter(question__status=Status.PUBLISHED).exclude(models.Exists(suspended))
+
+    def due_per_day(self, *, zone, today, before) -> dict:
+        """{day: cards due} per day of `zone`, for cards due before the instant `before`,
+        grouped in SQL; overdue cards are due `today`."""
+        rows = (
+            self.filter(due__lt=before)
+            .annotate(day=TruncDate("due", tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(count=models.Count("id"))
+            .values_list("day", "count")
+        )
+        per_day = {}
+        for day, count in rows:
+            day = max(day, today)
+            per_day[day] = per_day.get(day, 0) + count
+        return per_day
 
 
 class Card(models.Model):

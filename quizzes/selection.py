@@ -10,7 +10,9 @@ from datetime import datetime
 from django.db.models import Count, Exists, F, FloatField, Max, Min, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Replace
 
+from accounts.models import Profile
 from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question, UserQuestion
+from quizzes.scheduling import EpochDays
 
 
 def _cards_for(user):
@@ -75,8 +77,6 @@ def due_then_new(
     learner's own forgetting curve), which matters when the backlog is over the
     day's review limit: the rest wait for tomorrow.
     """
-    from accounts.stats import EpochDays
-
     due = _learner_cards(user, topics, **narrow).filter(due__lte=now)
     take = size if limits is None else min(size, limits.reviews_left)
     # Most often everything due fits: the index on (user, due) gives it at once. Only a
@@ -121,7 +121,13 @@ def new_questions(
     return ids
 
 
-def weakest(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
+# Weakest, Random and Missed key points are extra practice: they take `limits` like every
+# selector (see choose_questions) and ignore them.
+
+
+def weakest(
+    *, user, topics, size: int, now: datetime, limits: Limits | None = None, **narrow
+) -> list[int]:
     """Seen questions with the lowest recall rate, then the least stable memory."""
     cards = _learner_cards(user, topics, **narrow).filter(reviews__gt=0)
     recall = Cast(F("reviews") - F("lapses"), FloatField()) / Cast(F("reviews"), FloatField())
@@ -129,7 +135,9 @@ def weakest(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
     return list(ordered.values_list("question_id", flat=True)[:size])
 
 
-def random_questions(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
+def random_questions(
+    *, user, topics, size: int, now: datetime, limits: Limits | None = None, **narrow
+) -> list[int]:
     return list(_bank(user, topics, **narrow).order_by("?").values_list("pk", flat=True)[:size])
 
 
@@ -150,7 +158,9 @@ def due_points(user, now: datetime):
     return KeyPointMemory.objects.filter(user=user, misses__gt=0, due__lte=now)
 
 
-def missed_points(*, user, topics, size: int, now: datetime, **narrow) -> list[int]:
+def missed_points(
+    *, user, topics, size: int, now: datetime, limits: Limits | None = None, **narrow
+) -> list[int]:
     """Questions with missed key points that are due, most missed first."""
     points = due_points(user, now).filter(
         key_point__question__in=_bank(user, topics, **narrow).values("pk")
@@ -192,8 +202,28 @@ SELECTORS = {
 }
 
 
-# The scheduled modes keep to the day's limits; Weakest and Random are extra practice.
+# The scheduled modes keep to the day's limits; the others are extra practice.
 LIMITED_MODES = (Mode.DUE, Mode.NEW)
+
+
+def limits_for(*, user, mode: str, now: datetime) -> Limits | None:
+    """Today's limits for a session of `mode` (planner.plan: a fixed handful of queries),
+    or None for a mode of extra practice, which has none."""
+    if mode not in LIMITED_MODES:
+        return None
+    from planner.plan import allowance
+
+    # An account without a profile (made by a command) has the defaults; none is made here
+    # (and `user_id`, not `user`: an unsaved profile must not be cached on the user).
+    profile = Profile.objects.filter(user_id=user.pk).first() or Profile(user_id=user.pk)
+    today = allowance(user=user, profile=profile, now=now)
+    return Limits(
+        new_left=today.new_left,
+        reviews_left=today.reviews_left,
+        new_limit=today.new_limit,
+        review_limit=today.review_limit,
+        syllabus=today.syllabus,
+    )
 
 
 def choose_questions(
@@ -207,9 +237,8 @@ def choose_questions(
     difficulty=None,
     tag=None,
 ) -> list[int]:
-    narrow = {"difficulty": difficulty, "tag": tag}
-    if mode in LIMITED_MODES:
-        return SELECTORS[mode](
-            user=user, topics=topics, size=size, now=now, limits=limits, **narrow
-        )
-    return SELECTORS[mode](user=user, topics=topics, size=size, now=now, **narrow)
+    """Up to `size` question ids for a session of `mode`. With `limits` (limits_for) the
+    scheduled modes keep to today's limits and note what they held back; without, none."""
+    return SELECTORS[mode](
+        user=user, topics=topics, size=size, now=now, limits=limits, difficulty=difficulty, tag=tag
+    )

@@ -487,6 +487,7 @@ def undo_last_grade(*, session: PracticeSession) -> Answer:
         last_answer=None,
     )
     answer.delete()
+    transaction.on_commit(lambda: scheduling.schedule_changed(answer.user_id))
     session.refresh_from_db()
     return answer
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import DailyActivity
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
-from quizzes.models import Answer, Card, Status
+from quizzes.models import Answer, Card
 from reminders.models import Delivery, ReminderSettings
 from reminders.tokens import make_unsubscribe_token
 
@@ -50,7 +50,7 @@ def build(delivery: Delivery, *, now: datetime) -> EmailMultiAlternatives | None
 def _daily(delivery: Delivery, *, now: datetime) -> EmailMultiAlternatives | None:
     user = delivery.user
     profile = get_profile(user)
-    due = Card.objects.filter(user=user, due__lte=now, question__status=Status.PUBLISHED).count()
+    due = Card.objects.filter(user=user, due__lte=now).in_practice().count()
     answered = (
         DailyActivity.objects.filter(user=user, day=delivery.day)
         .values_list("answers", flat=True)

@@ -1,13 +1,13 @@
 """The learner's review load as an iCalendar feed, for their own calendar app."""
 
-from collections import Counter
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from accounts.services import get_profile
-from quizzes.models import Card, Status
+from quizzes.models import Card
+from quizzes.scheduling import local_day
 from reminders.emails import absolute, seconds_per_question
 
 FEED_DAYS = 30
@@ -17,14 +17,14 @@ def review_calendar(user, *, now: datetime | None = None) -> bytes:
     now = now or timezone.now()
     profile = get_profile(user)
     zone = profile.zone
-    today = now.astimezone(zone).date()
+    today = local_day(now, zone)
     horizon = now + timedelta(days=FEED_DAYS)
-    due_by_day = Counter()
-    for due in Card.objects.filter(
-        user=user, due__lt=horizon, question__status=Status.PUBLISHED
-    ).values_list("due", flat=True):
-        # Overdue questions are due today.
-        due_by_day[max(due.astimezone(zone).date(), today)] += 1
+    # Grouped by day in SQL, as the dashboard's forecast is (overdue ones fall today).
+    due_by_day = (
+        Card.objects.filter(user=user)
+        .in_practice()
+        .due_per_day(zone=zone, today=today, before=horizon)
+    )
     pace = seconds_per_question(user, now=now)
     practice_url = absolute("/practice/")
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db.models import Count, Q
 
 from accounts.models import DailyActivity, Profile
-from quizzes.models import Card, Status
+from quizzes.models import Card
 from reminders.models import Delivery, ReminderSettings
 
 # An email goes out in the hour the learner chose, or up to two hours late: that
@@ -70,7 +70,8 @@ def recipients(now: datetime) -> list[Recipient]:
     )
     daily_ids = set(goals)
     due = dict(
-        Card.objects.filter(user_id__in=daily_ids, due__lte=now, question__status=Status.PUBLISHED)
+        Card.objects.filter(user_id__in=daily_ids, due__lte=now)
+        .in_practice()
         .values("user_id")
         .annotate(count=Count("id"))
         .values_list("user_id", "count")

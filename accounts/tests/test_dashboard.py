@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
-from accounts.stats import build_dashboard, retrievability, streaks
+from accounts.stats import build_dashboard, streaks
 from quizzes import services
 from quizzes.models import Answer, Card, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
@@ -106,25 +106,6 @@ def test_due_today_forecast_topics_and_readiness(learner):
     assert [row.topic.name for row in stats.readiness][:2] == ["Weak", "Strong"]
     assert stats.readiness[1].projected_recall > 0.9
     assert stats.reviews_per_day >= 1
-
-
-def test_retrievability_in_sql_matches_fsrs(learner):
-    from fsrs import Card as FsrsCard
-    from fsrs import State
-
-    from quizzes.scheduling import SCHEDULER
-
-    last = datetime(2026, 1, 1, 15, 30, tzinfo=UTC)
-    question = QuestionFactory()
-    Card.objects.create(
-        user=learner, question=question, state=2, stability=7.5, difficulty=5,
-        due=last, last_review=last, reviews=1, lapses=0,
-    )  # fmt: skip
-    for at in (last, last + timedelta(hours=30), last + timedelta(days=19, hours=3)):
-        card = FsrsCard(card_id=1, state=State.Review, stability=7.5, difficulty=5, due=at,
-                        last_review=last)  # fmt: skip
-        in_sql = Card.objects.annotate(r=retrievability(at)).get().r
-        assert in_sql == pytest.approx(SCHEDULER.get_card_retrievability(card, current_datetime=at))
 
 
 def test_empty_state(learner_client):
@@ -278,3 +259,32 @@ def test_a_new_grade_refreshes_the_cached_card_figures(learner_client, learner):
     second = services.start_session(user=learner, mode=Mode.NEW, size=1).session
     learner_client.post(reverse("practice_grade", args=[second.pk]), {"position": 0, "grade": 3})
     assert "2 / 3" in learner_client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboard", "session_history_csv"])
+def test_anonymous_is_sent_to_log_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse(name)}"
+
+
+def test_another_learners_sessions_are_not_on_the_dashboard_or_in_the_csv(
+    learner_client, learner, other_learner
+):
+    mine = TopicFactory(name="Mine only")
+    theirs = TopicFactory(name="Theirs only")
+    own = PracticeSession.objects.create(
+        user=learner, mode=Mode.RANDOM, size=3, answered=3, recalled=3,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    own.topics.add(mine)
+    other = PracticeSession.objects.create(
+        user=other_learner, mode=Mode.DUE, size=7, answered=1, recalled=0
+    )
+    other.topics.add(theirs)
+    html = learner_client.get(reverse("dashboard")).content.decode()
+    assert "Mine only" in html and own.get_absolute_url() in html
+    assert "Theirs only" not in html and other.get_absolute_url() not in html
+    assert str(other.pk) not in html
+    rows = list(csv.reader(io.StringIO(learner_client.get(reverse("session_history_csv")).text)))
+    assert [row[3] for row in rows[1:]] == ["Mine only"]

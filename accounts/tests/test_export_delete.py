@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.export import export_user_data
 from accounts.models import DailyActivity, LoginSession, Profile
-from accounts.services import delete_account, export_user_data, get_profile
+from accounts.services import delete_account, get_profile
 from accounts.tests.factories import PASSWORD
 from quizzes.library.services import mark_question
 from quizzes.models import Answer, Card, Grade, Mode, PracticeSession, Report, SessionItem
@@ -21,6 +22,7 @@ from quizzes.tests.factories import (
     QuestionFactory,
     TopicFactory,
 )
+from reminders.models import ReminderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,17 @@ class TestExportUserData:
             "Mine, *mine*",
         )
 
+    def test_holds_the_learners_reminder_settings_but_not_the_feed_token(
+        self, learner, other_learner
+    ):
+        ReminderSettings.objects.create(user=learner, daily=True, hour=7, weekly=False)
+        ReminderSettings.objects.create(user=other_learner, daily=False, hour=21, weekly=True)
+        data = export_user_data(learner)
+        assert data["reminders"] == {"daily": True, "hour": 7, "weekly": False}
+
+    def test_reminders_are_none_for_a_learner_who_never_set_them(self, learner):
+        assert export_user_data(learner)["reminders"] is None
+
     def test_a_key_point_deleted_since_is_left_out(self, learner):
         practise(learner)
         answer = Answer.objects.get(user=learner)
@@ -187,8 +200,8 @@ class TestExportUserData:
         # profile, sessions, their topics, their items with questions, answers with
         # questions, ticked key points, cards with questions, daily activity, reports,
         # the schedule's syllabus and parameter fits, mock interviews and their steps,
-        # bookmarks, suspensions and notes with questions.
-        with django_assert_max_num_queries(14):
+        # bookmarks, suspensions and notes with questions, reminder settings.
+        with django_assert_max_num_queries(15):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

@@ -14,7 +14,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.services import lockout_username
+from accounts.backends import lockout_username
 from accounts.tests.factories import PASSWORD
 from prepsite.http import client_ip
 

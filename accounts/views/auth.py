@@ -1,3 +1,5 @@
+"""Sign-up, log-in, password change and reset, profile, export and deletion."""
+
 import json
 
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services
+from accounts.export import export_user_data
 from accounts.forms import (
     EMAIL_TAKEN,
     CheckedPasswordChangeForm,
@@ -146,7 +149,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def export_data(request: HttpRequest) -> HttpResponse:
-    data = services.export_user_data(request.user)
+    data = export_user_data(request.user)
     filename = f"prepsite-export-{request.user.get_username()}.json"
     return HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False),

@@ -1,66 +1,32 @@
+"""The learner's dashboard and the download of their session history."""
+
 import csv
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.timesince import timesince
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import charts
 from accounts.calibration import calibration, points_kept_missing
+from accounts.history import CSV_HEADER, HistoryRow, session_history
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
 from interviews.dashboard import interview_card
-from quizzes.models import PracticeSession
+from prepsite.http import HtmxHttpRequest
 
 SESSIONS_PER_PAGE = 10
 
 
-def _session_history(user):
-    return PracticeSession.objects.filter(user=user).prefetch_related("topics")
-
-
-def _history_rows(sessions, zone) -> list[dict]:
-    """The history table's cells as text: through template filters, dates and durations
-    were most of the dashboard's rendering time."""
-    rows = []
-    for session in sessions:
-        started = timezone.localtime(session.started_at, zone)
-        finished = session.is_finished
-        if finished:
-            score = f"{session.score_percent}%"
-        elif session.is_abandoned:
-            score = f"Abandoned ({session.answered} of {session.size})"
-        else:
-            score = f"In progress ({session.answered} of {session.size})"
-        in_progress = not session.is_over
-        rows.append(
-            {
-                "started": f"{started.day} {started:%b %Y, %H:%M}",
-                "topics": ", ".join(topic.name for topic in session.topics.all()) or "All topics",
-                "size": str(session.size),
-                "score": score,
-                "duration": timesince(session.started_at, session.finished_at) if finished else "–",
-                "url": session.get_absolute_url(),
-                "action": "Resume" if in_progress else "View",
-                "abandon_url": reverse("practice_abandon", args=[session.pk])
-                if in_progress
-                else None,
-            }
-        )
-    return rows
-
-
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    page = Paginator(_session_history(request.user), SESSIONS_PER_PAGE).get_page(
+    page = Paginator(session_history(request.user), SESSIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    history = {"page": page, "history": _history_rows(page, profile.zone)}
+    rows = [HistoryRow.of(session, profile.zone).table_cells() for session in page]
+    history = {"page": page, "history": rows}
     if request.htmx and request.GET.get("page"):
         # Another page of the history: none of the figures above it.
         return render(request, "accounts/dashboard.html#history", history)
@@ -87,28 +53,7 @@ def session_history_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="prepsite-sessions.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["started", "finished", "mode", "topics", "questions", "answered", "score_percent",
-         "duration_minutes"]
-    )  # fmt: skip
-    for session in _session_history(request.user).iterator(chunk_size=500):
-        duration = (
-            round((session.finished_at - session.started_at).total_seconds() / 60, 1)
-            if session.finished_at
-            else ""
-        )
-        writer.writerow(
-            [
-                timezone.localtime(session.started_at, zone).isoformat(timespec="minutes"),
-                timezone.localtime(session.finished_at, zone).isoformat(timespec="minutes")
-                if session.finished_at
-                else ("abandoned" if session.is_abandoned else "in progress"),
-                session.get_mode_display(),
-                "; ".join(topic.name for topic in session.topics.all()) or "All topics",
-                session.size,
-                session.answered,
-                session.score_percent if session.is_finished else "",
-                duration,
-            ]
-        )
+    writer.writerow(CSV_HEADER)
+    for session in session_history(request.user).iterator(chunk_size=500):
+        writer.writerow(HistoryRow.of(session, zone).csv_cells())
     return response

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from interviews import services
 from interviews.dashboard import interview_card
-from interviews.models import Interview
+from interviews.models import AUTO_END_MARGIN, Interview
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,18 @@ def test_an_overdue_interview_ends_itself_when_the_dashboard_looks(learner):
     interview.refresh_from_db()
     assert interview.ended_automatically
     assert card["rows"][0]["action"] == "Report"
+
+
+def test_overdue_is_one_rule_in_python_and_in_sql(learner):
+    QuestionFactory.create_batch(5)
+    interview = services.start_interview(user=learner, minutes=30, level="medium")
+    edge = interview.ends_itself_at
+    assert edge == interview.deadline + AUTO_END_MARGIN
+    for now, overdue in ((edge, False), (edge + timedelta(microseconds=1), True)):
+        assert interview.is_overdue(now) is overdue
+        assert Interview.objects.overdue(now).filter(pk=interview.pk).exists() is overdue
+    interview.finished_at = edge
+    assert not interview.is_overdue(edge + timedelta(days=1))
 
 
 def test_the_dashboard_shows_the_card(learner_client, learner):

@@ -419,7 +419,7 @@ def test_abandoning_its_practice_session_ends_the_interview(learner):
 
 
 def test_the_learners_data_export_holds_their_interviews_and_nobody_elses(learner, other_learner):
-    from accounts.services import export_user_data
+    from accounts.export import export_user_data
 
     interview, step, _ = _one_question_interview(learner, (None, "Always?"))
     services.grade_question(

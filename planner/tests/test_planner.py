@@ -391,7 +391,7 @@ def test_readiness_projects_the_plan_per_topic(learner, profile, client):
 
 @pytest.mark.django_db
 def test_the_data_export_holds_the_schedule_and_its_fits(learner):
-    from accounts.services import export_user_data
+    from accounts.export import export_user_data
 
     make_history(learner)
     fit = services.optimise(user=learner, now=NOW)

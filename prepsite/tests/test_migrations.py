@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from accounts.services import export_user_data
+from accounts.export import export_user_data
 from accounts.tests.factories import UserFactory
 from quizzes import services
 from quizzes.models import Answer, Card, Mode, PracticeSession, Report, SessionItem

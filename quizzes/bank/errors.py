@@ -1,3 +1,5 @@
+"""Collecting a bank file's problems, so that a load reports them all at once."""
+
 from django.core.exceptions import ValidationError
 
 # Enough to fix a whole broken file in one pass, short enough to read.

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic, UserQuestion
-from quizzes.scheduling import humanize_interval, retrievability
+from quizzes.scheduling import SCHEDULER, humanize_interval, retrievability
 from quizzes.selection import with_tag
 
 # Words of a search, in any script; everything else (operators, quotes) is dropped, so
@@ -202,11 +202,7 @@ def facets() -> dict:
 
     def compute():
         published = Question.objects.published()
-        topics = list(
-            Topic.objects.filter(Exists(published.filter(topic=OuterRef("pk")))).values_list(
-                "slug", "name"
-            )
-        )
+        topics = list(Topic.objects.with_published_questions().values_list("slug", "name"))
         tags = set()
         for text in published.exclude(tags="").values_list("tags", flat=True).distinct():
             tags.update(tag.strip() for tag in text.split(",") if tag.strip())
@@ -215,8 +211,9 @@ def facets() -> dict:
     return cache.get_or_set(FACETS_KEY, compute, FACETS_SECONDS)
 
 
-def schedule_in_words(card: Card | None, now: datetime) -> dict:
-    """A learner's schedule for one question, as the question page says it."""
+def schedule_in_words(card: Card | None, now: datetime, scheduler=SCHEDULER) -> dict:
+    """A learner's schedule for one question, as the question page says it; recall by
+    `scheduler`'s forgetting curve (the learner's own, scheduling.scheduler_for)."""
     if card is None:
         return {"next": "Not practised yet: it comes up as a new question.", "memory": ""}
     until = card.due - now
@@ -224,7 +221,7 @@ def schedule_in_words(card: Card | None, now: datetime) -> dict:
         next_review = "Due now"
     else:
         next_review = f"Next review in {_long_interval(until)}"
-    recall = retrievability(card, now) if card.stability else None
+    recall = retrievability(card, now, scheduler) if card.stability else None
     memory = ""
     if recall is not None:
         memory = f"Chance you recall it now: about {round(100 * recall)}%"

@@ -1,11 +1,14 @@
 """Writes of the library: a learner's marks on a question, and forgetting its schedule.
 
-Every function takes the learner explicitly and touches only their own rows.
+Every function takes the learner explicitly and touches only their own rows. A change
+to what practice brings back (a suspension, a reset) tells the scheduler's caches
+(scheduling.schedule_changed), as no answer does.
 """
 
 from django.db import transaction
 
 from quizzes.models import Card, Question, UserQuestion
+from quizzes.scheduling import schedule_changed
 
 
 @transaction.atomic
@@ -24,6 +27,8 @@ def mark_question(
         if value is not None:
             setattr(marks, name, value)
     marks.save()
+    if suspended is not None:
+        transaction.on_commit(lambda: schedule_changed(user.pk))
     return marks
 
 
@@ -33,4 +38,6 @@ def reset_question(*, user, question: Question) -> bool:
 
     The answers stay in their history; only the FSRS card goes."""
     deleted, _ = Card.objects.filter(user=user, question=question).delete()
+    if deleted:
+        transaction.on_commit(lambda: schedule_changed(user.pk))
     return bool(deleted)

@@ -1,7 +1,7 @@
 """sitemap.xml: the public pages (home, library, topics, published questions)."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 
 from quizzes.models import Question, Topic
@@ -21,9 +21,8 @@ class TopicSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        published = Question.objects.published().filter(topic=OuterRef("pk"))
         return (
-            Topic.objects.filter(Exists(published))
+            Topic.objects.with_published_questions()
             .annotate(lastmod=Max("questions__updated_at"))
             .order_by("order", "name")
         )

@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import push_url
 
 from accounts.services import get_profile
 from quizzes import services as practice_services
@@ -39,6 +40,7 @@ from quizzes.library.queries import (
     search_terms,
 )
 from quizzes.models import Answer, Card, Grade, Mode, Question, Topic, UserQuestion
+from quizzes.scheduling import scheduler_for
 
 PER_PAGE = 20
 LIBRARY_TEMPLATE = "quizzes/library.html"
@@ -115,9 +117,26 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
     }
 
 
+def _shared_address(request: HttpRequest) -> str | None:
+    """The address without its empty parameters, when it has any: a GET form sends every
+    filter, "All" ones as `topic=`, and a search is shared and kept in history by this
+    shorter address instead. None when the address is already clean."""
+    if not any("" in values for _, values in request.GET.lists()):
+        return None
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value])
+    query = kept.urlencode()
+    return request.path + (f"?{query}" if query else "")
+
+
 @login_not_required
 @require_safe
 def library(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse:
+    shared = _shared_address(request)
+    if shared and not request.htmx:
+        # Without JavaScript the form's GET lands here: one redirect to the short address.
+        return redirect(shared)
     data = request.GET.copy()
     topic = None
     if topic_slug is not None:
@@ -129,6 +148,9 @@ def library(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse
     partial = request.htmx and not request.htmx.history_restore_request
     template = f"{LIBRARY_TEMPLATE}#results" if partial else LIBRARY_TEMPLATE
     response = render(request, template, context, status=status)
+    if shared:
+        # htmx pushes the address it asked for (hx-push-url); this one instead.
+        push_url(response, shared)
     # The same address answers htmx with the results only: caches must keep both apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -162,7 +184,8 @@ def practise_these(request: HttpRequest) -> HttpResponse:
 
 def _personal_context(request: HttpRequest, question: Question, key_points, note_form) -> dict:
     now = timezone.now()
-    zone = get_profile(request.user).zone
+    profile = get_profile(request.user)
+    zone = profile.zone
     card = Card.objects.filter(user=request.user, question=question).first()
     marks = _get_marks_for_user(request, question)
     answers = (
@@ -189,7 +212,7 @@ def _personal_context(request: HttpRequest, question: Question, key_points, note
     return {
         "marks": marks,
         "card": card,
-        "schedule": schedule_in_words(card, now),
+        "schedule": schedule_in_words(card, now, scheduler_for(profile)),
         "history": history,
         "note_form": note_form or NoteForm(initial={"note": marks.note}),
     }

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from accounts.services import export_user_data
+from accounts.export import export_user_data
 from quizzes.bank import content_hash, load_bank, sync_key_points
 from quizzes.bank.records import question_content
 from quizzes.models import KeyPoint, Question, Status, Topic

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from quizzes.bank import load_bank
-from quizzes.bank import records as bank_records
+from quizzes.bank import validate as bank_validate
 from quizzes.models import MAX_TEXT_LENGTH, KeyPoint, Question, Topic
 from quizzes.tests.factories import QuestionFactory
 
@@ -183,11 +183,11 @@ def test_topic_fields_are_checked_against_the_model(tmp_path, topic, expected):
 
 
 def test_limits_come_from_the_model_fields():
-    assert Question._meta.get_field("prompt").max_length == bank_records.TEXT_LENGTH
-    assert KeyPoint._meta.get_field("text").max_length == bank_records.KEY_POINT_LENGTH
-    assert Question._meta.get_field("tags").max_length == bank_records.TAGS_LENGTH
-    assert Topic._meta.get_field("name").max_length == bank_records.TOPIC_NAME_LENGTH
-    assert "retired" in bank_records.STATUSES
+    assert Question._meta.get_field("prompt").max_length == bank_validate.TEXT_LENGTH
+    assert KeyPoint._meta.get_field("text").max_length == bank_validate.KEY_POINT_LENGTH
+    assert Question._meta.get_field("tags").max_length == bank_validate.TAGS_LENGTH
+    assert Topic._meta.get_field("name").max_length == bank_validate.TOPIC_NAME_LENGTH
+    assert "retired" in bank_validate.STATUSES
 
 
 def test_an_over_long_prompt_is_refused(tmp_path):
@@ -239,7 +239,7 @@ def test_the_real_size_cap_is_five_megabytes(tmp_path):
 
 
 def test_more_questions_than_the_cap_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(bank_records, "MAX_QUESTIONS", 3)
+    monkeypatch.setattr(bank_validate, "MAX_QUESTIONS", 3)
     text = (
         HEADER + TOPICS + "questions:\n" + "".join(QUESTION.format(key=f"q{i}") for i in range(4))
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import DailyActivity, Profile
 from quizzes import services
 from quizzes.models import Answer, Card, Grade, Mode, PracticeSession, Status
-from quizzes.selection import choose_questions, missed_in
+from quizzes.selection import choose_questions, limits_for, missed_in
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,35 @@ def test_random_mode_returns_distinct_questions_up_to_size(learner):
     QuestionFactory.create_batch(8)
     ids = choose_questions(user=learner, topics=[], mode=Mode.RANDOM, size=5, now=timezone.now())
     assert len(ids) == len(set(ids)) == 5
+
+
+def test_only_the_scheduled_modes_keep_to_the_days_limits(learner, django_assert_num_queries):
+    Profile.objects.create(user=learner, new_per_day=1)
+    now = timezone.now()
+    seen, *_ = QuestionFactory.create_batch(3)
+    _card(learner, seen, due=now - timedelta(days=1), lapses=1)
+    for mode in (Mode.WEAKEST, Mode.RANDOM, Mode.MISSED_POINTS):
+        with django_assert_num_queries(0):  # extra practice reads no limits
+            assert limits_for(user=learner, mode=mode, now=now) is None
+    limits = limits_for(user=learner, mode=Mode.NEW, now=now)
+    assert (limits.new_left, limits.new_limit) == (1, 1)
+    new = choose_questions(user=learner, topics=[], mode=Mode.NEW, size=5, now=now, limits=limits)
+    assert len(new) == 1 and limits.notes
+    # Limits handed to a mode of extra practice are ignored.
+    spent = limits_for(user=learner, mode=Mode.DUE, now=now)
+    spent.new_left = spent.reviews_left = 0
+    assert choose_questions(
+        user=learner, topics=[], mode=Mode.WEAKEST, size=5, now=now, limits=spent
+    ) == [seen.pk]
+    assert (
+        len(
+            choose_questions(
+                user=learner, topics=[], mode=Mode.RANDOM, size=5, now=now, limits=spent
+            )
+        )
+        == 3
+    )
+    assert not spent.notes
 
 
 def test_start_session_takes_what_there_is_and_says_so(learner):

@@ -93,6 +93,25 @@ def test_anonymous_is_sent_to_login(client, session):
 @pytest.mark.parametrize(
     "name,method,extra",
     [
+        ("practice_missed", "post", ()),
+        ("practice_review_question", "get", (0,)),
+        ("practice_report", "get", (0,)),
+        ("practice_report", "post", (0,)),
+    ],
+)
+def test_anonymous_is_sent_to_login_from_missed_review_and_report(
+    client, session, name, method, extra
+):
+    response = getattr(client, method)(_url(name, session, *extra), {"reason": "wrong"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert not Report.objects.exists()
+    assert PracticeSession.objects.get() == session  # no session of missed questions
+
+
+@pytest.mark.parametrize(
+    "name,method,extra",
+    [
         ("practice_session", "get", ()),
         ("practice_reveal", "post", ()),
         ("practice_grade", "post", ()),
@@ -322,6 +341,15 @@ def test_practice_missed_starts_session_of_again_questions(learner_client, sessi
     assert new.mode == Mode.MISSED and new.size == 2
 
 
+def test_practice_missed_with_nothing_missed_says_so_and_starts_nothing(learner_client, session):
+    for position in range(3):
+        learner_client.post(_url("practice_grade", session), {"position": position, "grade": 3})
+    response = learner_client.post(_url("practice_missed", session), follow=True)
+    assert response.redirect_chain == [(session.get_absolute_url(), 302)]
+    assert "There are no missed questions in that session." in response.text
+    assert PracticeSession.objects.get() == session
+
+
 def test_grade_loop_query_count_is_constant(learner_client, learner, django_assert_max_num_queries):
     QuestionFactory.create_batch(40)
     session = services.start_session(user=learner, mode=Mode.NEW, size=20).session
@@ -409,7 +437,6 @@ def test_abandon_post_leaves_in_progress_and_goes_to_the_dashboard(learner_clien
     assert "In progress" not in response.text
     session.refresh_from_db()
     assert session.is_abandoned and not session.is_finished
-    assert not PracticeSession.objects.in_progress().exists()
     assert not PracticeSession.objects.finished().exists()
     assert PracticeSession.objects.abandoned().get() == session
 

@@ -8,11 +8,11 @@ forgetting curve itself is quizzes.scheduling's, in SQL here.
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum, Value
 
-from quizzes.models import Card, Topic
+from quizzes.models import Card, Status, Topic
 from quizzes.scheduling import (
     forgetting_curve,
     local_midnight,
@@ -35,7 +35,6 @@ class TopicRow:
     seen: int = 0
     reviews: int = 0
     lapses: int = 0
-    retrievability_sum: float = 0.0
     projected_sum: float = 0.0  # over all questions; unseen count as 0
     stability_sum: float = 0.0
     planned_sum: float = 0.0  # seen questions' recall on the day after the plan's last review
@@ -47,10 +46,6 @@ class TopicRow:
     @property
     def recall_rate(self) -> float | None:
         return (self.reviews - self.lapses) / self.reviews if self.reviews else None
-
-    @property
-    def average_retrievability(self) -> float | None:
-        return self.retrievability_sum / self.seen if self.seen else None
 
     @property
     def projected_recall(self) -> float:
@@ -86,21 +81,20 @@ def planned_recall(row, *, in_syllabus: bool, first_stability: float, decay: flo
     return (row.planned_sum + unseen * fresh) / row.total
 
 
-def card_figures(*, user, zone, today: date, now: datetime, interview_at, decay: float):
+def card_figures(*, user, zone, today: date, interview_at, decay: float):
     """Per-topic mastery (TopicRows) and the cards due per local day (a Counter), in SQL.
 
     Recall is projected at `interview_at` (quizzes.scheduling.interview_start, or None).
     """
     topics = Topic.objects.annotate(
-        total=Count("questions", filter=Q(questions__status="published"))
+        total=Count("questions", filter=Q(questions__status=Status.PUBLISHED))
     ).filter(total__gt=0)
     rows = {topic.pk: TopicRow(topic=topic, total=topic.total) for topic in topics}
-    cards = Card.objects.filter(user=user, question__status="published")
+    cards = Card.objects.filter(user=user, question__status=Status.PUBLISHED)
     per_topic = cards.values("question__topic_id").annotate(
         seen=Count("id"),
         reviews=Sum("reviews"),
         lapses=Sum("lapses"),
-        retrievability_sum=Sum(retrievability_sql(now, decay)),
         projected_sum=Sum(retrievability_sql(interview_at, decay)) if interview_at else Value(0.0),
         stability_sum=Sum("stability"),
         planned_sum=Sum(recall_after_sql(PLAN_GAP_DAYS, decay)) if interview_at else Value(0.0),
@@ -112,7 +106,6 @@ def card_figures(*, user, zone, today: date, now: datetime, interview_at, decay:
         row.seen = values["seen"]
         row.reviews = values["reviews"]
         row.lapses = values["lapses"]
-        row.retrievability_sum = values["retrievability_sum"] or 0.0
         row.projected_sum = values["projected_sum"] or 0.0
         row.stability_sum = values["stability_sum"] or 0.0
         row.planned_sum = values["planned_sum"] or 0.0

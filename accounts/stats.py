@@ -21,7 +21,7 @@ from accounts.readiness import (
     planned_recall,
     reviews_per_day,
 )
-from quizzes.models import Card, PracticeSession
+from quizzes.models import Card, PracticeSession, Status
 from quizzes.scheduling import (
     days_remembered,
     decay_of,
@@ -141,7 +141,7 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     if profile.interview_date and profile.interview_date >= today:
         dashboard.interview_at = interview_start(profile)
     version = schedule_version(user.pk)
-    _cards_and_topics(dashboard, user=user, profile=profile, now=now, version=version)
+    _cards_and_topics(dashboard, user=user, profile=profile, version=version)
     _plan_and_leeches(dashboard, user=user, profile=profile, now=now, version=version)
     return dashboard
 
@@ -192,7 +192,7 @@ def _plan_figures(dashboard: Dashboard, *, user, profile, now: datetime):
         syllabus = list(profile.syllabus.values_list("pk", flat=True))
         plan = pace(user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus)
     leeches = list(
-        Card.objects.filter(user=user, question__status="published")
+        Card.objects.filter(user=user, question__status=Status.PUBLISHED)
         .leeches()
         .select_related("question__topic")
         .order_by("-lapses")[:LEECHES_SHOWN]
@@ -261,7 +261,7 @@ def _score_points(user, zone) -> list[dict]:
     return points
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime, version) -> None:
+def _cards_and_topics(dashboard: Dashboard, *, user, profile, version) -> None:
     zone = profile.zone
     scheduler = scheduler_for(profile)
     decay = decay_of(scheduler.parameters)
@@ -272,7 +272,7 @@ def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime, ver
     )
     rows, due_by_day = cache.get_or_set(
         key,
-        lambda: card_figures(user=user, zone=zone, today=dashboard.today, now=now,
+        lambda: card_figures(user=user, zone=zone, today=dashboard.today,
                              interview_at=interview_at, decay=decay),
         CARD_FIGURES_TIMEOUT,
     )  # fmt: skip

@@ -1,3 +1,5 @@
+"""The mock interviews app: a timed run of questions with follow-ups and a report."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""The mock interview's forms: starting one (length, topics, level) and answering a step
+or a follow-up."""
+
 from django import forms
 
 from interviews.services import LENGTHS

@@ -1,3 +1,6 @@
+"""The mock interview's addresses: start, the interview page and its steps, end, report,
+practise the missed questions."""
+
 from django.urls import path
 
 from interviews import views

@@ -1,3 +1,6 @@
+"""The mock interview's views: thin, the writes are in interviews.services; every view that
+takes an interview goes through _get_interview_for_user (404 to anyone else)."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse

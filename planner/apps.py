@@ -1,3 +1,6 @@
+"""The planner app: a learner's schedule settings, their fitted FSRS parameters and the
+interview plan."""
+
 from django.apps import AppConfig
 
 

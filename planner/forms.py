@@ -1,9 +1,10 @@
+"""The schedule settings form: desired retention, daily limits and the interview syllabus."""
+
 from django import forms
-from django.db.models import Count, Q
 
 from accounts.models import Profile
 from quizzes.forms import TopicsField
-from quizzes.models import Status, Topic
+from quizzes.models import Topic
 
 RETENTION_RANGE = "Choose a desired retention from 0.80 to 0.97."
 _CHECKS = ("required", "invalid", "min_value", "max_value")
@@ -36,15 +37,13 @@ class ScheduleForm(forms.ModelForm):
             "to have forgotten come first.",
         }
         error_messages = {
-            "desired_retention": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"), RETENTION_RANGE
-            ),
+            "desired_retention": dict.fromkeys(_CHECKS, RETENTION_RANGE),
             "new_per_day": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"),
+                _CHECKS,
                 "Choose from 0 to 500 new questions a day.",
             ),
             "max_reviews_per_day": dict.fromkeys(
-                ("required", "invalid", "min_value", "max_value"),
+                _CHECKS,
                 "Choose from 1 to 2,000 reviews a day.",
             ),
         }
@@ -56,10 +55,6 @@ class ScheduleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["syllabus"].queryset = (
-            Topic.objects.annotate(
-                published=Count("questions", filter=Q(questions__status=Status.PUBLISHED))
-            )
-            .filter(published__gt=0)
-            .order_by("order", "name")
+        self.fields["syllabus"].queryset = Topic.objects.with_published_questions().order_by(
+            "order", "name"
         )

@@ -1,3 +1,6 @@
+"""The record of each fit of a learner's FSRS parameters (the parameters in use are on the
+Profile)."""
+
 from django.conf import settings
 from django.db import models
 

@@ -1,3 +1,5 @@
+"""The planner's addresses: schedule settings, the optimiser and the retention simulation."""
+
 from django.urls import path
 
 from planner import views

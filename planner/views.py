@@ -1,3 +1,6 @@
+"""The planner's views: saving the schedule settings, queueing a fit of the parameters and
+the "help me decide" simulation of desired retention."""
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizzes.bank.errors import Errors
+from quizzes.bank.fields import parse_key_points
 from quizzes.bank.files import expand, read
-from quizzes.bank.validate import parse_key_points
 from quizzes.matching import covered, point_phrases
+from quizzes.models import Status
 
 EVAL_FORMAT = "prepsite-keypoint-eval"
 EVAL_VERSION = 1
@@ -54,7 +55,7 @@ def read_bank(sources) -> dict[str, BankQuestion]:
         if document is None or not isinstance(document.data, dict):
             continue
         for record in document.data.get("questions") or []:
-            if not isinstance(record, dict) or record.get("status") != "published":
+            if not isinstance(record, dict) or record.get("status") != Status.PUBLISHED:
                 continue
             points = parse_key_points(record, f"{document.name}: {record.get('key')}", errors)
             questions[record["key"]] = BankQuestion(

@@ -1,3 +1,5 @@
+"""The deliveries in the admin, read-only: what was sent to whom and what failed."""
+
 from django.contrib import admin
 
 from reminders.models import Delivery

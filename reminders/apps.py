@@ -1,3 +1,5 @@
+"""The reminders app: daily and weekly emails, the calendar feed and unsubscribing."""
+
 from django.apps import AppConfig
 
 

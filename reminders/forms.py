@@ -1,3 +1,5 @@
+"""The reminder settings form: daily email and its hour, weekly summary."""
+
 from django import forms
 
 from reminders.models import ReminderSettings

@@ -1,3 +1,6 @@
+"""The reminders' addresses: settings, a new calendar link, the calendar feed and the
+one-click unsubscribe."""
+
 from django.urls import path
 
 from reminders import views

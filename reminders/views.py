@@ -1,3 +1,6 @@
+"""The reminders' views: saving the settings, a new calendar link, the calendar feed and
+unsubscribing from a signed link."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing

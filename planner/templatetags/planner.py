@@ -1,3 +1,5 @@
+"""The schedule section of the profile page, as an inclusion tag."""
+
 from django import template
 
 from accounts.services import get_profile

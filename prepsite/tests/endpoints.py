@@ -25,7 +25,8 @@ class Endpoint:
         if missing:
             raise LookupError(
                 f"{self.route} takes {missing}: give the security and fuzz tests a value for it "
-                "in prepsite/tests (ARGUMENTS in test_security.py and test_fuzz.py)."
+                "in prepsite/tests (arguments() in security/routes.py, World.arguments in "
+                "fuzz/world.py)."
             )
         return reverse(self.name, kwargs={kwarg: values[kwarg] for kwarg in self.kwargs})
 

@@ -1,3 +1,6 @@
+"""The library's forms: search and filters (also "Practise these"), bookmark, suspend and a
+learner's note."""
+
 from django import forms
 
 from quizzes.forms import SIZES

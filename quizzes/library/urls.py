@@ -1,3 +1,6 @@
+"""The library's addresses: the list, a topic's page, a question's page and the learner's
+actions on it."""
+
 from django.urls import path
 
 from quizzes.library import views

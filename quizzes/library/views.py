@@ -299,6 +299,10 @@ def reset(request: HttpRequest, topic_slug: str, question_key: str) -> HttpRespo
 @require_POST
 def practise_question(request: HttpRequest, topic_slug: str, question_key: str) -> HttpResponse:
     question = _get_question(topic_slug, question_key)
+    if UserQuestion.objects.filter(user=request.user, question=question, suspended=True).exists():
+        # Suspended means out of every mode; practising it is one "Unsuspend" away.
+        messages.info(request, "This question is suspended. Unsuspend it to practise it.")
+        return redirect(question_url(question))
     started = practice_services.start_session(
         user=request.user, mode=Mode.LIBRARY, size=1, question_ids=[question.pk]
     )

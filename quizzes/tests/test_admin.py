@@ -1,14 +1,15 @@
-import io
+"""The question bank's admin for editors: adding and editing questions with their key points
+and follow-ups, the changelist's statistics, filters and actions, topics, and who may use it."""
+
 from datetime import timedelta
 
 import pytest
-import yaml
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import FollowUp, Grade, KeyPoint, Question, Report, Status, Topic
+from quizzes.models import FollowUp, Grade, Question, Report, Status
+from quizzes.tests.admin_forms import CHANGELIST, inline_management, question_form
 from quizzes.tests.factories import (
     AnswerFactory,
     PracticeSessionFactory,
@@ -18,43 +19,12 @@ from quizzes.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:quizzes_question_changelist")
-
-
-def _inline_management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "1",
-        f"{prefix}-MAX_NUM_FORMS": "10",
-    }
-
-
-def _question_form(topic: Topic, **overrides) -> dict:
-    data = {
-        "key": "adam-bias-correction",
-        "topic": str(topic.pk),
-        "status": Status.DRAFT,
-        "difficulty": "medium",
-        "tags": "optimisers, adam",
-        "source": "",
-        "prompt": "Why does Adam need bias correction?",
-        "answer": "Because $m_0 = 0$.",
-        **_inline_management("key_points", 1),
-        "key_points-0-order": "0",
-        "key_points-0-text": "Moments start at zero",
-        **_inline_management("follow_ups", 0),
-        **_inline_management("reports", 0),
-    }
-    data.update(overrides)
-    return data
-
 
 def test_editor_adds_a_question_with_a_key_point(editor_client, editor):
     topic = TopicFactory()
 
     response = editor_client.post(
-        reverse("admin:quizzes_question_add"), _question_form(topic), follow=True
+        reverse("admin:quizzes_question_add"), question_form(topic), follow=True
     )
 
     assert response.status_code == 200
@@ -70,7 +40,7 @@ def test_editor_adds_a_question_with_a_key_point(editor_client, editor):
 
 def test_a_question_needs_at_least_one_key_point(editor_client):
     topic = TopicFactory()
-    data = _question_form(topic, **{"key_points-0-text": ""})
+    data = question_form(topic, **{"key_points-0-text": ""})
 
     response = editor_client.post(reverse("admin:quizzes_question_add"), data)
 
@@ -82,11 +52,11 @@ def test_a_question_needs_at_least_one_key_point(editor_client):
 def test_editing_records_who_changed_it(editor_client, editor):
     question = QuestionFactory(key="edited", key_points=["First point"])
     point = question.key_points.get()
-    data = _question_form(
+    data = question_form(
         question.topic,
         key="edited",
         prompt="A better prompt",
-        **_inline_management("key_points", 1, initial=1),
+        **inline_management("key_points", 1, initial=1),
         **{"key_points-0-id": str(point.pk), "key_points-0-question": str(question.pk)},
     )
 
@@ -257,187 +227,20 @@ def test_topic_list_edits_order_and_prepopulates_slug(editor_client):
     assert topic.order == 5
 
 
-# Reports --------------------------------------------------------------------
-
-
-def test_reports_list_filters_and_resolve_action(editor_client, editor, learner):
-    question = QuestionFactory()
-    wrong = Report.objects.create(question=question, user=learner, reason="wrong")
-    unclear = Report.objects.create(question=question, user=learner, reason="unclear")
-    url = reverse("admin:quizzes_report_changelist")
-
-    response = editor_client.post(
-        url, {"action": "mark_resolved", "_selected_action": [str(wrong.pk)]}, follow=True
-    )
-
-    assert "Marked 1 report resolved." in response.text
-    wrong.refresh_from_db()
-    assert wrong.resolved_by == editor and wrong.resolved_at is not None
-    open_reports = editor_client.get(url, {"status": "open"}).context["cl"].result_list
-    resolved = editor_client.get(url, {"status": "resolved"}).context["cl"].result_list
-    assert list(open_reports) == [unclear]
-    assert list(resolved) == [wrong]
-    by_reason = editor_client.get(url, {"reason__exact": "wrong"}).context["cl"].result_list
-    assert list(by_reason) == [wrong]
-    assert editor_client.get(reverse("admin:quizzes_report_add")).status_code == 403
-
-
-def test_open_reports_are_resolved_from_the_question_page(editor_client, editor, learner):
-    question = QuestionFactory(key="reported", key_points=["Only point"])
-    point = question.key_points.get()
-    report = Report.objects.create(
-        question=question, user=learner, reason="wrong", note="The sign is flipped"
-    )
-    Report.objects.create(
-        question=question,
-        user=learner,
-        reason="other",
-        note="Already handled",
-        resolved_at=timezone.now(),
-    )
-    url = reverse("admin:quizzes_question_change", args=[question.pk])
-
-    page = editor_client.get(url)
-    assert "The sign is flipped" in page.text
-    assert "Already handled" not in page.text
-
-    data = _question_form(
-        question.topic,
-        key="reported",
-        **_inline_management("key_points", 1, initial=1),
-        **{"key_points-0-id": str(point.pk), "key_points-0-question": str(question.pk)},
-        **_inline_management("reports", 1, initial=1),
-        **{
-            "reports-0-id": str(report.pk),
-            "reports-0-question": str(question.pk),
-            "reports-0-resolved": "on",
-        },
-    )
-    response = editor_client.post(url, data)
-
-    assert response.status_code == 302
-    report.refresh_from_db()
-    assert report.resolved_by == editor
-    assert report.resolved_at is not None
-
-
-# Import and export ------------------------------------------------------------
-
-
-def _bank_file(*questions: dict, name: str = "bank.yaml") -> SimpleUploadedFile:
-    data = {
-        "format": "prepsite-question-bank",
-        "version": 1,
-        "topics": [{"slug": "cnn", "name": "CNNs", "order": 1}],
-        "questions": list(questions),
-    }
-    return SimpleUploadedFile(name, yaml.safe_dump(data).encode(), "application/yaml")
-
-
-def _record(key: str, **overrides) -> dict:
-    return {
-        "key": key,
-        "topic": "cnn",
-        "difficulty": "easy",
-        "status": "published",
-        "prompt": "What is a convolution?",
-        "answer": "A sliding dot product.",
-        "key_points": ["Weights are shared"],
-        **overrides,
-    }
-
-
-def test_export_downloads_the_bank(editor_client):
-    QuestionFactory(key="exported")
-
-    response = editor_client.get(reverse("admin:quizzes_question_export"))
-
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="prepsite-bank-')
-    data = yaml.safe_load(io.BytesIO(response.content))
-    assert [q["key"] for q in data["questions"]] == ["exported"]
-
-
-def test_import_loads_a_file_and_logs_each_question(editor_client, editor):
-    url = reverse("admin:quizzes_question_import")
-    assert editor_client.get(url).status_code == 200
-
-    response = editor_client.post(url, {"file": _bank_file(_record("conv"))}, follow=True)
-
-    assert response.redirect_chain[-1][0] == CHANGELIST
-    assert "Questions: 1 new, 0 updated, 0 unchanged; topics: 1 new." in response.text
-    question = Question.objects.get(key="conv")
-    assert question.created_by == editor
-    assert LogEntry.objects.get(object_id=str(question.pk)).action_flag == ADDITION
-
-
-def test_import_shows_problems_and_writes_nothing(editor_client):
-    response = editor_client.post(
-        reverse("admin:quizzes_question_import"),
-        {"file": _bank_file(_record("ok"), _record("bad", key_points=["x" * 141]))},
-    )
-
-    assert response.status_code == 400
-    assert "Nothing was imported" in response.text
-    assert "bank.yaml:11: question 2 (key &#x27;bad&#x27;): field &#x27;key_points&#x27;" in (
-        response.text
-    )
-    assert not Question.objects.exists()
-    assert not KeyPoint.objects.exists()
-
-
-def test_import_refuses_other_file_types(editor_client):
-    upload = SimpleUploadedFile("bank.csv", b"key,prompt\n", "text/csv")
-
-    response = editor_client.post(reverse("admin:quizzes_question_import"), {"file": upload})
-
-    assert response.status_code == 400
-    assert "Upload a .yaml, .yml or .json file." in response.text
-
-
-def test_changelist_links_import_and_export(editor_client):
-    response = editor_client.get(CHANGELIST)
-
-    assert reverse("admin:quizzes_question_import") in response.text
-    assert reverse("admin:quizzes_question_export") in response.text
-    assert "History" in response.text
-
-
-def test_import_needs_permission(client, django_user_model):
-    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
-    client.force_login(viewer)
-
-    assert client.get(reverse("admin:quizzes_question_import")).status_code == 403
-    assert client.get(reverse("admin:quizzes_question_export")).status_code == 403
-
-
-def test_report_page_resolves_and_reopens(editor_client, editor, learner):
-    report = Report.objects.create(question=QuestionFactory(), user=learner, reason="wrong")
-    url = reverse("admin:quizzes_report_change", args=[report.pk])
-
-    assert editor_client.post(url, {"resolved": "on"}).status_code == 302
-    report.refresh_from_db()
-    assert report.resolved_by == editor and not report.is_open
-
-    assert editor_client.post(url, {}).status_code == 302
-    report.refresh_from_db()
-    assert report.is_open and report.resolved_by is None
-
-
 def test_editor_adds_follow_ups_to_a_question_with_a_key_point_number_it_has(editor_client):
     question = QuestionFactory(key="adam-bias-correction", key_points=["Moments start at zero"])
     url = reverse("admin:quizzes_question_change", args=[question.pk])
     page = editor_client.get(url)
     assert "follow-up questions" in page.text.lower()
     point = question.key_points.first()
-    data = _question_form(
+    data = question_form(
         question.topic,
         **{
-            **_inline_management("key_points", 1, initial=1),
+            **inline_management("key_points", 1, initial=1),
             "key_points-0-id": str(point.pk),
             "key_points-0-question": str(question.pk),
             "key_points-0-text": point.text,
-            **_inline_management("follow_ups", 2),
+            **inline_management("follow_ups", 2),
             "follow_ups-0-order": "0",
             "follow_ups-0-after_missing": "1",
             "follow_ups-0-prompt": "Why zero?",

@@ -124,10 +124,10 @@ def test_bad_calculation_or_alias_records_are_refused(tmp_path, overrides, messa
 
 
 def test_the_admin_refuses_a_calculation_without_a_tolerance(editor_client):
+    from quizzes.tests.admin_forms import question_form
     from quizzes.tests.factories import TopicFactory
-    from quizzes.tests.test_admin import _question_form
 
-    data = _question_form(TopicFactory(), kind="calculation", expected="112", unit="GB")
+    data = question_form(TopicFactory(), kind="calculation", expected="112", unit="GB")
     response = editor_client.post(reverse("admin:quizzes_question_add"), data)
     assert response.status_code == 200
     assert "A calculation needs a tolerance" in response.text

@@ -1,3 +1,5 @@
+"""The email settings and calendar section of the profile page, as an inclusion tag."""
+
 from django import template
 from django.urls import reverse
 

@@ -207,6 +207,10 @@ def app_env(database: str, *, in_process: bool = False) -> dict[str, str]:
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX="prepsite-bench",
         LOG_LEVEL="WARNING",
+        # Production reopens a worker's connection after 60 s; the CPU meter (bench.load)
+        # reads each PostgreSQL backend's CPU from /proc, and a backend that closes during
+        # a phase takes its CPU with it. One connection per worker for the whole run.
+        DB_CONN_MAX_AGE="3600",
     )
     return env
 

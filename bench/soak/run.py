@@ -39,6 +39,7 @@ def server_env() -> dict[str, str]:
     """bench.infra's production settings, with the soak's own Redis database and a TLS proxy."""
     env = infra.app_env(DB_NAME)
     env.pop("PREPSITE_BENCH_ROUTES")  # the soak needs no floor views
+    env.pop("DB_CONN_MAX_AGE")  # production's reconnections, through the database restart
     env.update(
         SECRET_KEY="soak-" + "s" * 60,
         # The learners say they came over HTTPS, as a TLS proxy would, so the Secure cookies

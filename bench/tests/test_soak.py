@@ -69,6 +69,7 @@ def test_the_soak_server_runs_behind_a_tls_proxy_without_the_bench_routes():
     assert env["SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO,https"
     assert env["REDIS_URL"].endswith("/13")
     assert "PREPSITE_BENCH_ROUTES" not in env
+    assert "DB_CONN_MAX_AGE" not in env  # production's, not the benchmark's
     assert env["DATABASE_URL"].endswith("/prepsite_soak")
 
 

@@ -98,7 +98,6 @@ wrk:
 
 bench: $(VENV)/.dev assets wrk
 	$(BIN)/python -m bench.run
-	$(BIN)/python -m bench.optimiser
 
 soak: $(VENV)/.dev assets
 	$(BIN)/python -m bench.soak

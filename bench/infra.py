@@ -1,4 +1,5 @@
-"""The services the benchmark needs: PostgreSQL, Redis, its databases and a gunicorn server."""
+"""The services `make bench` and `make soak` need: PostgreSQL, Redis, their databases,
+production-like settings and a gunicorn server."""
 
 import hashlib
 import json
@@ -29,22 +30,39 @@ def database_url(name: str) -> str:
     return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
 
 
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+def log(message: str, *, prefix: str = "bench") -> None:
+    print(f"[{prefix} {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def wait_for(check, timeout: float, what: str, interval: float = 0.1) -> float:
+    """The monotonic time at which `check()` first held (SystemExit after `timeout` s)."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if check():
+            return time.monotonic()
+        time.sleep(interval)
+    raise SystemExit(f"{what} did not happen within {timeout:.0f} s")
+
+
+def pg_cluster() -> list[str]:
+    """pg_ctlcluster's version and name of the newest installed cluster."""
+    clusters = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").is_dir() else []
+    if not clusters:
+        raise SystemExit("No PostgreSQL cluster is installed under /etc/postgresql.")
+    return [clusters[-1], "main"]
+
+
+def pg_ctlcluster(action: str) -> None:
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", *pg_cluster(), action], check=True
+    )
 
 
 def ensure_postgres() -> None:
     if pg_ready():
         return
-    clusters = sorted(os.listdir("/etc/postgresql")) if Path("/etc/postgresql").is_dir() else []
-    if not clusters:
-        raise SystemExit(
-            "PostgreSQL is not running and no cluster is installed under /etc/postgresql."
-        )
-    log(f"Starting PostgreSQL {clusters[-1]}")
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", clusters[-1], "main", "start"], check=True
-    )
+    log(f"Starting PostgreSQL {pg_cluster()[0]}")
+    pg_ctlcluster("start")
     for _ in range(30):
         if pg_ready():
             return
@@ -91,10 +109,14 @@ def _redis_ready() -> bool:
         return False
 
 
-def _admin():
+def connect(dbname: str = "postgres", *, autocommit: bool = True) -> psycopg.Connection:
     return psycopg.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname, autocommit=autocommit
     )
+
+
+def _admin():
+    return connect()
 
 
 def _retrying(action):
@@ -185,6 +207,10 @@ def app_env(database: str, *, in_process: bool = False) -> dict[str, str]:
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX="prepsite-bench",
         LOG_LEVEL="WARNING",
+        # Production reopens a worker's connection after 60 s; the CPU meter (bench.load)
+        # reads each PostgreSQL backend's CPU from /proc, and a backend that closes during
+        # a phase takes its CPU with it. One connection per worker for the whole run.
+        DB_CONN_MAX_AGE="3600",
     )
     return env
 
@@ -215,11 +241,12 @@ def collectstatic(database: str, work: Path) -> bool:
     return True
 
 
-def manage(database: str, *args: str, quiet: bool = False) -> str:
+def manage(database: str, *args: str, quiet: bool = False, env: dict | None = None) -> str:
+    """manage.py's output, run with `env` (app_env(database) unless given)."""
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
-        env=app_env(database),
+        env=env or app_env(database),
         check=False,
         capture_output=True,
         text=True,
@@ -249,17 +276,26 @@ class Server:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
 
 
-def start_gunicorn(database: str, *, workers: int, log_dir: Path) -> Server:
+def start_gunicorn(
+    database: str,
+    *,
+    workers: int,
+    log_dir: Path,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+) -> Server:
+    """gunicorn serving the app on a free loopback port, once its workers are up and
+    /healthz answers; `env` replaces app_env(database), `options` add to the command."""
     port = free_port()
     log_path = log_dir / "gunicorn.log"
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
@@ -270,16 +306,18 @@ def start_gunicorn(database: str, *, workers: int, log_dir: Path) -> Server:
             "--bind", f"127.0.0.1:{port}",
             "--no-control-socket",
             "--error-logfile", str(log_path),
+            *options,
         ],
         cwd=ROOT,
-        env=app_env(database),
+        env=env or app_env(database),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     server = Server(process=process, port=port, log_path=log_path, workers=workers)
     try:
+        wait_for(lambda: len(children(process.pid)) >= workers, 30, "gunicorn's workers")
         wait_until_healthy(server.base_url, process, log_path)
-    except RuntimeError as exc:
+    except (RuntimeError, SystemExit) as exc:
         server.stop()
         raise SystemExit(str(exc)) from None
     server.pids = [process.pid, *children(process.pid)]

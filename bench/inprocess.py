@@ -69,6 +69,30 @@ class GradeLoop:
         self.position += 1
 
 
+class RevealLoop(GradeLoop):
+    """A learner typing an answer and revealing the reference; the grade that moves on to
+    the next question is sent, untimed, before the next reveal."""
+
+    revealed = False
+
+    def prepare(self) -> None:
+        if self.revealed:
+            super().__call__()
+            self.revealed = False
+        super().prepare()
+
+    def __call__(self) -> None:
+        from bench import scenes
+
+        response = self.client.post(
+            f"{self.path}reveal/",
+            {"position": self.position, "typed_answer": scenes.TYPED_ANSWER},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200 and b'name="grade"' in response.content, response
+        self.revealed = True
+
+
 def _request(client, method: str, path: str, data=None, expect: int = 200):
     def send() -> None:
         response = getattr(client, method)(path, data or {})
@@ -77,30 +101,45 @@ def _request(client, method: str, path: str, data=None, expect: int = 200):
     return send
 
 
+# In-process learners that no load phase drives.
+PLAIN = "learner-0998"  # starts sessions with nothing chosen
+PLANNED = "learner-0997"  # with daily limits and an interview plan set
+INTERVIEWER = "learner-0996"  # a running and a finished mock interview
+
+
 def _endpoints(heavy: str, learner: str) -> dict:
     """The benchmark's endpoints as in-process callables (same names as the load phases)."""
+    from bench import scenes
+
     learner_client = _client(_user(learner))
+    interviewer = _client(_user(INTERVIEWER))
+    scenes.set_plan(PLAIN, planned=False)
+    scenes.set_plan(PLANNED, planned=True)
+    due = {"mode": "due", "size": 20}
     return {
         "floor": _request(_client(), "get", "/bench/floor"),
         "write_floor": _request(learner_client, "post", "/bench/write-floor"),
         "grade": GradeLoop(_client(_user(learner))),
+        "reveal": RevealLoop(_client(_user(learner))),
+        "question_page": _request(learner_client, "get", scenes.practice_session_path(learner)),
         "dashboard": _request(_client(_user(heavy)), "get", "/dashboard/"),
         "practice_page": _request(learner_client, "get", "/practice/"),
         "practice_start": _request(
             learner_client, "post", "/practice/", {"mode": "random", "size": 20}, expect=302
         ),
+        "start_due": _request(_client(_user(PLAIN)), "post", "/practice/", due, expect=302),
+        "start_planned": _request(_client(_user(PLANNED)), "post", "/practice/", due, expect=302),
         # Search as you type: a word in every generated question, and a rarer pair.
         "library_search": _request(learner_client, "get", "/questions/", {"q": "correction"}),
         "library_search_narrow": _request(learner_client, "get", "/questions/", {"q": "reason 12"}),
-        "library_question": _request(learner_client, "get", _a_question_path()),
+        "library_question": _request(learner_client, "get", scenes.library_question_paths()[20]),
+        "interview_question": _request(
+            interviewer, "get", scenes.running_interview_path(INTERVIEWER)
+        ),
+        "interview_report": _request(
+            interviewer, "get", scenes.finished_interview_path(INTERVIEWER)
+        ),
     }
-
-
-def _a_question_path() -> str:
-    from quizzes.models import Question
-
-    question = Question.objects.published().select_related("topic").order_by("pk").first()
-    return f"/questions/{question.topic.slug}/{question.key}/"
 
 
 def measure(send, runs: int, warmup: int = 2) -> dict:
@@ -233,12 +272,48 @@ def task_profile(args) -> dict:
         send()
         profiler.stop()
     text = profiler.output_text(unicode=True, color=False, show_all=False)
-    Path(args.profile_out).write_text(text)
+    # The tree hides library frames (the template engine's among them); the functions
+    # with the most time of their own, library or not, say where that time went.
+    flat = profiler.output_text(unicode=True, color=False, flat=True, time="percent_of_total")
+    own = "\n".join(flat.splitlines()[:45])
+    Path(args.profile_out).write_text(f"{text}\nSelf time by function (top 40):\n{own}\n")
     return {"endpoint": args.endpoint, "runs": args.runs, "file": args.profile_out}
+
+
+def task_prepare(args) -> dict:
+    """The rows the load phases need (bench.scenes), for the learners each phase drives."""
+    from bench import scenes
+
+    spec = json.loads(Path(args.spec).read_text())
+    for username in spec["plain"]:
+        scenes.set_plan(username, planned=False)
+    for username in spec["planned"]:
+        scenes.set_plan(username, planned=True)
+    return {
+        "practice": {u: scenes.practice_session_path(u) for u in spec["practice"]},
+        "interview": {u: scenes.running_interview_path(u) for u in spec["interview"]},
+        "report": {u: scenes.finished_interview_path(u) for u in spec["interview"]},
+        "library_questions": scenes.library_question_paths(),
+    }
+
+
+def task_reminders(args) -> dict:
+    from bench import background
+
+    return background.reminder_selection(args.runs)
+
+
+def task_optimiser(args) -> dict:
+    from bench import background
+
+    return background.optimiser(args.heavy)
 
 
 TASKS = {
     "warm": task_warm,
+    "prepare": task_prepare,
+    "reminders": task_reminders,
+    "optimiser": task_optimiser,
     "endpoints": task_endpoints,
     "dashboard-growth": task_dashboard_growth,
     "start-growth": task_start_growth,
@@ -259,6 +334,7 @@ def main(argv=None) -> None:
     parser.add_argument("--topic", default="bank-10000")
     parser.add_argument("--mode", default="due")
     parser.add_argument("--profile-out", default="profile.txt")
+    parser.add_argument("--spec", help="prepare: the JSON file naming each phase's learners.")
     args = parser.parse_args(argv)
     _setup()
     result = TASKS[args.task](args)

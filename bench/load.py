@@ -73,8 +73,16 @@ def login(port: int, username: str, password: str) -> Identity:
     return Identity(username, after["sessionid"], after.get("csrftoken", cookies["csrftoken"]))
 
 
-def write_identities(path: Path, identities: list[Identity]) -> Path:
-    path.write_text("".join(f"{i.sessionid} {i.csrftoken}\n" for i in identities))
+def write_identities(
+    path: Path, identities: list[Identity], paths: dict[str, list[str]] | None = None
+) -> Path:
+    """One "sessionid csrftoken [path ...]" line per identity, for load.lua; the paths are
+    the pages of the learner's own (a session, an interview) that the phase asks for."""
+    lines = []
+    for identity in identities:
+        own = (paths or {}).get(identity.username, [])
+        lines.append(" ".join([identity.sessionid, identity.csrftoken, *own]) + "\n")
+    path.write_text("".join(lines))
     return path
 
 

@@ -1,9 +1,10 @@
 """Time and peak memory of fitting the heavy learner's schedule (100,000 reviews).
 
-`python -m bench.optimiser` (run by `make bench` after the HTTP benchmark). The
-history is made in memory as the bench data's heavy learner has it: 100,000 answers
-over 5,000 questions, recalled less often after longer gaps. The fit is
-planner.optimiser.fit, exactly what the task runs after it has read the rows.
+`python -m bench.optimiser` (bench.run runs it after the HTTP benchmark, beside the fit
+of the bench data's own heavy learner, bench/background.py). The history is made in
+memory with the heavy learner's size: 100,000 answers over 5,000 questions, each a day
+or more after the last, recalled less often after longer gaps. The fit is
+planner.optimiser.fit, what the task runs after it has read the rows.
 Writes bench/results/optimiser.json.
 """
 

@@ -9,9 +9,18 @@ ENDPOINTS = [
     ("write_floor", "POST /bench/write-floor", "Write floor: a logged-in POST committing one row"),
     ("grade", "POST /practice/<id>/grade/ (htmx)", "Answer loop: grade, get the next question"),
     ("loop_start", "POST /practice/ in the loop", "Answer loop: a new session every 20 grades"),
+    ("reveal", "POST /practice/<id>/reveal/ (htmx, typed)", "Reveal loop: reveal, then grade"),
+    ("reveal_grade", "POST /practice/<id>/grade/ after a reveal", "Reveal loop: the grades"),
+    ("question_page", "GET /practice/<id>/", "The question page"),
     ("dashboard", "GET /dashboard/ (100k answers)", "Dashboard of the heavy learner"),
     ("practice_page", "GET /practice/", "Practice start page"),
     ("practice_start", "POST /practice/ (random, 20)", "Starting a session"),
+    ("start_due", "POST /practice/ (due, 20), nothing chosen", "Due session, default limits"),
+    ("start_planned", "POST /practice/ (due, 20), limits and plan", "Due session, limits and plan"),
+    ("library_search", "GET /questions/?q= (htmx)", "Library search as you type"),
+    ("library_question", "GET /questions/<topic>/<key>/", "A library question page"),
+    ("interview_question", "GET /interview/<id>/", "Mock interview: the question"),
+    ("interview_report", "GET /interview/<id>/report/", "Mock interview: the report"),
     ("floor_end", "GET /bench/floor, again at the end", "Floor, measured again last"),
 ]
 README_START = "<!-- bench:results:start -->"
@@ -87,6 +96,18 @@ def targets(results: dict) -> list[dict]:
             "profile": "library_search",
         }
     )
+    library_question = endpoints.get("library_question", {})
+    question_in_process = in_process.get("library_question", {}).get("p95_ms", 0)
+    found.append(
+        {
+            "name": "Library question page p95 < 50 ms at 5,000 questions "
+            "(in process and under load)",
+            "measured": f"p95 {question_in_process:.0f} ms in process, "
+            f"{library_question.get('p95_ms', 0):.0f} ms under load",
+            "met": 0 < question_in_process < 50 and 0 < library_question.get("p95_ms", 0) < 50,
+            "profile": "library_question",
+        }
+    )
     pages = [in_process.get(n, {}) for n in ("library_search", "library_question")]
     most = max((row.get("queries", 99) for row in pages), default=99)
     found.append(
@@ -97,7 +118,42 @@ def targets(results: dict) -> list[dict]:
             "profile": "library_search",
         }
     )
+    card = endpoints.get("question_page", {})
+    found.append(
+        {
+            "name": "Question page (`GET /practice/<id>/`) ≥ 12% of the floor by CPU per request",
+            "measured": f"{card.get('ratio_to_floor_by_cpu') or 0:.1%} by CPU per request "
+            f"({card.get('ratio_to_floor') or 0:.1%} by requests/s)",
+            "met": (card.get("ratio_to_floor_by_cpu") or 0) >= 0.12,
+            "profile": "question_page",
+        }
+    )
+    found.append(_limits_target(endpoints, in_process))
     return found
+
+
+def _limits_target(endpoints: dict, in_process: dict) -> dict:
+    """#16: the daily limits and the interview plan must not slow a session start."""
+    plain, planned = endpoints.get("start_due", {}), endpoints.get("start_planned", {})
+    ratio = (
+        round(planned["p95_ms"] / plain["p95_ms"], 2)
+        if plain.get("p95_ms") and planned.get("p95_ms")
+        else None
+    )
+    cpu = [in_process.get(n, {}).get("cpu_median_ms") for n in ("start_due", "start_planned")]
+    cpu_text = f"; in process, CPU median {cpu[0]} → {cpu[1]} ms" if all(cpu) else ""
+    return {
+        "name": "Session start (due) p95 with daily limits and an interview plan ≤ 1.2× "
+        "without (under load)",
+        "measured": (
+            f"p95 {plain.get('p95_ms', 0):.1f} → {planned.get('p95_ms', 0):.1f} ms ({ratio}×)"
+            if ratio is not None
+            else "not measured"
+        )
+        + cpu_text,
+        "met": ratio is not None and ratio <= 1.2,
+        "profile": "start_planned",
+    }
 
 
 def _fmt(value, digits=1) -> str:
@@ -175,12 +231,57 @@ def markdown(results: dict) -> str:
             f"| {_fmt(row['median_ms'])} | {_fmt(row['p95_ms'])} "
             f"| {_fmt(row.get('cpu_median_ms'))} | {_fmt(row['sql_ms'])} | {row['queries']} |"
         )
+    lines += _background(results.get("background") or {})
     lines += ["", "| Target | Measured | Met |", "|---|---|---|"]
     for target in results["targets"]:
         lines.append(
             f"| {target['name']} | {target['measured']} | {'yes' if target['met'] else '**no**'} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _background(background: dict) -> list[str]:
+    """Work outside a request, in process: the reminder selection and the schedule fit."""
+    lines = []
+    reminders = background.get("reminders")
+    if reminders:
+        lines += [
+            "",
+            "| Reminder selection (`reminders.selection.recipients`) | Learners with settings "
+            "| Owed | Median ms | p95 ms | CPU median ms | SQL ms | Queries |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            f"| every learner in their sending hour | {reminders['learners_with_settings']:,} "
+            f"| {reminders['owed']:,} | {_fmt(reminders['median_ms'])} "
+            f"| {_fmt(reminders['p95_ms'])} | {_fmt(reminders['cpu_median_ms'])} "
+            f"| {_fmt(reminders['sql_ms'])} | {reminders['queries']} |",
+        ]
+    fit = background.get("optimiser")
+    if fit:
+        outcome = (
+            f"failed: {fit['error']}"
+            if fit.get("error")
+            else ("fitted, adopted" if fit.get("adopted") else "fitted, defaults kept")
+        )
+        lines += [
+            "",
+            "| Schedule fit (`planner.services.optimise`) | Answers | Questions | Seconds "
+            "(CPU) | Reading the history, s | Peak memory added, MiB | Outcome |",
+            "|---|---:|---:|---:|---:|---:|---|",
+            f"| `{fit['username']}` | {fit['answers']:,} | {fit['questions']:,} "
+            f"| {_fmt(fit['seconds'], 2)} ({_fmt(fit['cpu_seconds'], 2)}) "
+            f"| {_fmt(fit['read_seconds'], 2)} | {_fmt(fit['peak_rss_mib_added'])} "
+            f"| {outcome} |",
+        ]
+    synthetic = background.get("optimiser_synthetic")
+    if synthetic:
+        lines += [
+            "",
+            f"The fit alone on a synthetic history of {synthetic['reviews']:,} reviews "
+            f"(`python -m bench.optimiser`, every review a day or more after the last): "
+            f"{synthetic['seconds']} s, peak memory {synthetic['peak_rss_mib_before_fit']} → "
+            f"{synthetic['peak_rss_mib_after_fit']} MiB.",
+        ]
+    return lines
 
 
 def update_readme(readme: Path, text: str) -> bool:

@@ -9,7 +9,8 @@
 3. gunicorn serves the app (2 sync workers, DEBUG off) on a free loopback port;
    wrk drives one endpoint at a time from a separate process, with logged-in
    learners where the endpoint needs one.
-4. Queries per request and the growth series are measured in process.
+4. Queries per request, the growth series, the reminder selection over every learner and
+   the heavy learner's schedule fit are measured in process.
 5. Results go to bench/results/latest.json, the table to stdout and to the
    README's Performance section; a target that is missed is profiled with
    pyinstrument into bench/results/profile-*.txt.
@@ -26,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import infra, report
+from bench.data import DATA_VERSION, PASSWORD
 from bench.infra import ROOT, log
 from bench.load import CpuMeter, login, run_phase, write_identities, wrk_version
 
@@ -43,28 +45,25 @@ GROWTH_USERS = ["heavy-1k", "heavy-10k", "heavy"]
 WORKERS = 2
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "var" / "bench"
-
-
-def _password() -> str:
-    # The generator's constant, read without importing Django into this process.
-    source = (ROOT / "quizzes/management/commands/make_bench_data.py").read_text()
-    for line in source.splitlines():
-        if line.startswith("PASSWORD = "):
-            return line.split("=", 1)[1].strip().strip('"')
-    raise SystemExit("PASSWORD not found in make_bench_data.py")
-
-
-def _data_version() -> int:
-    source = (ROOT / "quizzes/management/commands/make_bench_data.py").read_text()
-    for line in source.splitlines():
-        if line.startswith("DATA_VERSION = "):
-            return int(line.split("=", 1)[1])
-    raise SystemExit("DATA_VERSION not found in make_bench_data.py")
+# Requests of one phase that are a different endpoint's: the loops' session starts and
+# the reveal loop's grades.
+RENAMED = {
+    ("answer_loop", "practice_start"): "loop_start",
+    ("reveal", "practice_start"): "reveal_start",
+    ("reveal", "grade"): "reveal_grade",
+}
+# The in-process measurement of each load row, where its name differs.
+IN_PROCESS_NAME = {
+    "loop_start": "practice_start",
+    "reveal_start": "practice_start",
+    "reveal_grade": "grade",
+    "floor_end": "floor",
+}
 
 
 def prepare_seed(name: str, args: list[str]) -> dict:
     """The database `name` migrated and holding make_bench_data's rows for `args`."""
-    wanted = {"version": _data_version(), "args": args}
+    wanted = {"version": DATA_VERSION, "args": args}
     comment = infra.database_comment(name)
     if comment is not None and {k: comment.get(k) for k in wanted} == wanted:
         try:
@@ -134,23 +133,46 @@ def machine() -> dict:
     }
 
 
-def load_phases(args, server, meter) -> dict:
-    password = _password()
+def prepare_scenes(loopers: list[str], starters: list[str], planned: list[str]) -> dict:
+    """Sessions, interviews and plans for the phases' learners (bench.scenes), in process."""
+    spec = WORK / "scenes.json"
+    spec.write_text(
+        json.dumps(
+            {"practice": loopers, "interview": loopers, "plain": starters, "planned": planned}
+        )
+    )
+    return in_process(RUN_DB, "prepare", "--spec", str(spec))
+
+
+def load_phases(args, server, meter, scenes: dict) -> dict:
     port = server.port
     log("Logging in through /accounts/login/")
-    heavy = [login(port, "heavy", password)]
-    loopers = [login(port, f"learner-{i + 1:04d}", password) for i in range(args.connections)]
-    starters = [login(port, f"learner-{i + 101:04d}", password) for i in range(args.connections)]
+    heavy = [login(port, "heavy", PASSWORD)]
+    loopers = [login(port, name, PASSWORD) for name in scenes["loopers"]]
+    starters = [login(port, name, PASSWORD) for name in scenes["starters"]]
+    planned = [login(port, name, PASSWORD) for name in scenes["planned"]]
+
+    def own(kind: str) -> dict[str, list[str]]:
+        return {name: [path] for name, path in scenes[kind].items()}
+
+    library = {i.username: scenes["library_questions"] for i in loopers}
     # The floor runs first and last: the machine is shared, and a difference
     # between the two shows how much its load moved during the run.
     phases = [
         ("floor", None),
         ("write_floor", write_identities(WORK / "writers.txt", loopers)),
         ("answer_loop", write_identities(WORK / "loop.txt", loopers)),
+        ("reveal", write_identities(WORK / "reveal.txt", loopers)),
+        ("question_page", write_identities(WORK / "card.txt", loopers, own("practice"))),
         ("dashboard", write_identities(WORK / "heavy.txt", heavy)),
         ("practice_page", write_identities(WORK / "page.txt", starters)),
         ("practice_start", write_identities(WORK / "start.txt", starters)),
+        ("start_due", write_identities(WORK / "due.txt", starters)),
+        ("start_planned", write_identities(WORK / "planned.txt", planned)),
         ("library_search", write_identities(WORK / "search.txt", loopers)),
+        ("library_question", write_identities(WORK / "library.txt", loopers, library)),
+        ("interview_question", write_identities(WORK / "interview.txt", loopers, own("interview"))),
+        ("interview_report", write_identities(WORK / "report.txt", loopers, own("report"))),
         ("floor", None),
     ]
     endpoints = {}
@@ -167,7 +189,7 @@ def load_phases(args, server, meter) -> dict:
             **common, seconds=args.seconds, log_dir=WORK / "logs" / f"{number}-{mode}", meter=meter
         )
         for kind, summary in summaries.items():
-            key = "loop_start" if mode == "answer_loop" and kind == "practice_start" else kind
+            key = RENAMED.get((mode, kind), kind)
             if key in endpoints:
                 key = f"{key}_end"
             endpoints[key] = {**summary.as_dict(), "cpu": cpu, "phase": number}
@@ -179,13 +201,29 @@ def load_phases(args, server, meter) -> dict:
             )
             + f"; cores used {cpu}"
         )
-    for row in endpoints.values():
-        # Server and database CPU per request: what throughput would be on a machine
-        # of our own. The other engineers' work on this one shows in "other".
+    return endpoints
+
+
+def cpu_per_request(endpoints: dict, measured: dict) -> None:
+    """Server and database CPU per request, and each row's ratios to the floor's.
+
+    CPU per request is what throughput would be on a machine of our own; the other
+    engineers' work on this one shows in "other". A phase with two kinds of request
+    (a loop's grades and session starts, reveals and grades) shares its CPU between them
+    by their counts weighted by each one's CPU in process.
+    """
+    for row_key, row in endpoints.items():
         cores = row["cpu"].get("server", 0) + row["cpu"].get("postgres", 0)
-        # The answer loop's phase has two kinds of request: share its CPU by count.
-        phase_rps = sum(r["rps"] for r in endpoints.values() if r["phase"] == row["phase"])
-        row["cpu_ms_per_request"] = round(1000 * cores / phase_rps, 2) if phase_rps else None
+        phase = {k: r for k, r in endpoints.items() if r["phase"] == row["phase"]}
+        weights = {
+            k: (measured.get(IN_PROCESS_NAME.get(k, k)) or {}).get("cpu_median_ms") for k in phase
+        }
+        if not all(weights.values()):
+            weights = dict.fromkeys(phase, 1.0)
+        weighted_rps = sum(r["rps"] * weights[k] for k, r in phase.items())
+        row["cpu_ms_per_request"] = (
+            round(1000 * cores * weights[row_key] / weighted_rps, 2) if weighted_rps else None
+        )
     floors = [endpoints[key] for key in ("floor", "floor_end") if key in endpoints]
     floor_rps = sum(f["rps"] for f in floors) / len(floors) if floors else 0
     floor_cpu = sum(f["cpu_ms_per_request"] or 0 for f in floors) / len(floors) if floors else 0
@@ -196,7 +234,6 @@ def load_phases(args, server, meter) -> dict:
             if floor_cpu and row.get("cpu_ms_per_request")
             else None
         )
-    return endpoints
 
 
 def main(argv=None) -> None:
@@ -227,18 +264,26 @@ def main(argv=None) -> None:
     warm = in_process(RUN_DB, "warm")
     log(f"Checked the render cache of {warm['questions']:,} questions in {warm['seconds']} s")
 
+    # Learners the load phases drive, none of them the in-process ones (learner-0996..0999).
+    loopers = [f"learner-{i + 1:04d}" for i in range(args.connections)]
+    starters = [f"learner-{i + 101:04d}" for i in range(args.connections)]
+    planned = [f"learner-{i + 301:04d}" for i in range(args.connections)]
+    scenes = prepare_scenes(loopers, starters, planned)
+    scenes.update(loopers=loopers, starters=starters, planned=planned)
+
     server = infra.start_gunicorn(RUN_DB, workers=WORKERS, log_dir=WORK)
     log(f"gunicorn on {server.base_url}, pids {server.pids}")
     try:
         meter = CpuMeter(server.pids, RUN_DB)
-        endpoints = load_phases(args, server, meter)
+        endpoints = load_phases(args, server, meter, scenes)
     finally:
         server.stop()
 
     log("In-process: queries per request and server time")
     measured = in_process(RUN_DB, "endpoints", "--runs", str(args.runs))
+    cpu_per_request(endpoints, measured)
     for key, row in endpoints.items():
-        inproc = measured.get({"loop_start": "practice_start", "floor_end": "floor"}.get(key, key))
+        inproc = measured.get(IN_PROCESS_NAME.get(key, key))
         if inproc:
             row.update(
                 queries=inproc["queries"],
@@ -252,6 +297,20 @@ def main(argv=None) -> None:
     )
     log("In-process: session start growth")
     start_growth = in_process(BANKS_DB, "start-growth", "--runs", str(args.runs))
+    log("In-process: reminder selection over every learner")
+    reminders = in_process(RUN_DB, "reminders", "--runs", str(args.runs))
+    log("In-process: fitting the heavy learner's schedule")
+    optimiser = in_process(RUN_DB, "optimiser")
+    synthetic = subprocess.run(
+        [sys.executable, "-m", "bench.optimiser"],
+        cwd=ROOT,
+        env=infra.app_env(RUN_DB),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if synthetic.returncode != 0:
+        raise SystemExit(f"bench.optimiser failed:\n{synthetic.stdout}\n{synthetic.stderr}")
 
     results = {
         "command": "make bench",
@@ -285,6 +344,11 @@ def main(argv=None) -> None:
             "dashboard": dashboard_growth,
             "session_start": start_growth,
         },
+        "background": {
+            "reminders": reminders,
+            "optimiser": optimiser,
+            "optimiser_synthetic": json.loads((RESULTS / "optimiser.json").read_text()),
+        },
     }
     results["targets"] = report.targets(results)
     # Profiles are of this run's missed targets only.
@@ -293,7 +357,7 @@ def main(argv=None) -> None:
     profiles = {}
     for target in results["targets"]:
         name = target["profile"]
-        if target["met"] or name in profiles:
+        if target["met"] or not name or name in profiles:
             continue
         log(f"Target missed ({target['name']}): profiling {name}")
         path = RESULTS / f"profile-{name.replace(':', '-').replace('_', '-')}.txt"

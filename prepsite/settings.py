@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "reminders",
     "planner",
     "interviews",
+    # make_bench_data and the floor views; the views are routed only for `make bench`.
+    "bench",
 ]
 
 MIDDLEWARE = [

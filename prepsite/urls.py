@@ -40,7 +40,5 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ROUTES:
-    # The benchmark's floor: the cheapest response the full middleware stack can give.
-    urlpatterns.append(path("bench/floor", views.bench_floor, name="bench_floor"))
-    # And the cheapest request that writes (logged in, one row committed).
-    urlpatterns.append(path("bench/write-floor", views.bench_write_floor, name="bench_write_floor"))
+    # The benchmark's floor views (bench/urls.py): never routed in production (prepsite.E001).
+    urlpatterns.append(path("bench/", include("bench.urls")))

@@ -1,21 +1,18 @@
-"""The project's own pages: home, health check, robots.txt, errors, the benchmark's floor."""
+"""The project's own pages: home, health check, robots.txt and errors (the benchmark's
+floors are bench/views.py)."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from prepsite.http import current_page
 from quizzes.models import Difficulty, Question
-
-User = get_user_model()
 
 
 @login_not_required
@@ -101,20 +98,3 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     template = "errors/fragment.html" if request.headers.get("HX-Request") else "403_csrf.html"
     context = {"message": message, "page_url": current_page(request)}
     return render(request, template, context, status=403)
-
-
-@login_not_required
-def bench_floor(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(b"ok", content_type="text/plain")
-
-
-@require_POST
-def bench_write_floor(request: HttpRequest) -> HttpResponse:
-    """The cheapest request that writes: a logged-in, CSRF-checked POST committing one row.
-
-    The answer loop's throughput is compared with this as well as with the floor, since
-    every grade pays for a session lookup, a transaction and a commit.
-    """
-    with transaction.atomic():
-        User.objects.filter(pk=request.user.pk).update(last_login=F("last_login"))
-    return HttpResponse(b"ok", content_type="text/plain")

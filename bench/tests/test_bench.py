@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
 from bench import report
+from bench.data import PASSWORD
+from bench.data.generator import KEY_POINTS_PER_QUESTION, TOPIC_NAMES
+from bench.data.writer import Table, copy_line
 from bench.stats import Record, parse_log, percentile, summarise
-from quizzes.management.commands import make_bench_data
 from quizzes.models import Answer, Card, KeyPoint, PracticeSession, Question, Topic
 
 TINY = [
@@ -43,8 +45,8 @@ def test_builds_the_requested_counts(tiny):
         "learner-0002",
     }
     assert Question.objects.published().count() == 20
-    assert KeyPoint.objects.count() == 20 * make_bench_data.KEY_POINTS_PER_QUESTION
-    assert Topic.objects.count() == len(make_bench_data.TOPIC_NAMES)
+    assert KeyPoint.objects.count() == 20 * KEY_POINTS_PER_QUESTION
+    assert Topic.objects.count() == len(TOPIC_NAMES)
     assert Answer.objects.count() == 230
     per_user = dict(Answer.objects.values_list("user__username").annotate(n=Count("id")))
     # The heavy learner's answers are part of --answers; the rest is shared out.
@@ -56,7 +58,7 @@ def test_builds_the_requested_counts(tiny):
 
 def test_every_learner_logs_in_with_the_one_password(tiny):
     heavy = get_user_model().objects.get(username="heavy")
-    assert heavy.check_password(make_bench_data.PASSWORD)
+    assert heavy.check_password(PASSWORD)
     hashes = set(get_user_model().objects.values_list("password", flat=True))
     assert len(hashes) == 1  # hashed once
 
@@ -142,7 +144,7 @@ def test_bank_only(db):
     banks = {t.slug: t.questions.published().count() for t in Topic.objects.all()}
     assert banks == {"bank-15": 15, "bank-4": 4}
     assert not get_user_model().objects.exists()
-    assert KeyPoint.objects.count() == 19 * make_bench_data.KEY_POINTS_PER_QUESTION
+    assert KeyPoint.objects.count() == 19 * KEY_POINTS_PER_QUESTION
 
 
 def test_the_sequences_continue_after_the_generated_ids(tiny):
@@ -162,13 +164,13 @@ def test_the_sequences_continue_after_the_generated_ids(tiny):
 
 
 def test_copy_text_escapes_what_copy_would_misread():
-    line = make_bench_data.copy_line("a\tb\\c\nd", None, True, [1, 2])
+    line = copy_line("a\tb\\c\nd", None, True, [1, 2])
     assert line == "a\\tb\\\\c\\nd\t\\N\tt\t[1, 2]"
 
 
 @pytest.mark.django_db
 def test_copy_lines_read_back_as_model_instances():
-    table = make_bench_data._Table(Topic, ("id", "name", "slug", "description", "order"))
+    table = Table(Topic, ("id", "name", "slug", "description", "order"))
     table.add(7, "Tabs\tand\nlines \\ here", "tabs", "", 3)
     (topic,) = table.instances(table.lines)
     assert (topic.pk, topic.name, topic.order) == (7, "Tabs\tand\nlines \\ here", 3)
@@ -209,7 +211,15 @@ def test_record_ok():
 
 
 def _results(
-    grade_ratio, dashboard_p95, dash_small, dash_large, start_small, start_large, search=(30, 7)
+    grade_ratio,
+    dashboard_p95,
+    dash_small,
+    dash_large,
+    start_small,
+    start_large,
+    search=(30, 7),
+    card_ratio=0.15,
+    planned_p95=22.0,
 ):
     search_p95, queries = search
     return {
@@ -218,6 +228,10 @@ def _results(
                 "grade": {"ratio_to_floor": grade_ratio},
                 "dashboard": {"p95_ms": dashboard_p95},
                 "library_search": {"p95_ms": search_p95},
+                "library_question": {"p95_ms": search_p95},
+                "question_page": {"ratio_to_floor_by_cpu": card_ratio, "ratio_to_floor": 0.1},
+                "start_due": {"p95_ms": 20.0},
+                "start_planned": {"p95_ms": planned_p95},
             }
         },
         "in_process": {
@@ -241,11 +255,15 @@ def _results(
 def test_targets_met_and_missed():
     met = report.targets(_results(0.6, 80, 10, 19, 5, 9))
     assert "write floor" not in met[0]["measured"]  # not measured, not made up
-    assert [t["met"] for t in met] == [True] * 6
-    missed = report.targets(_results(0.3, 120, 10, 21, 5, 11, search=(60, 9)))
-    assert [t["met"] for t in missed] == [False] * 6
+    assert [t["met"] for t in met] == [True] * 9
+    missed = report.targets(
+        _results(0.3, 120, 10, 21, 5, 11, search=(60, 9), card_ratio=0.11, planned_p95=25.0)
+    )
+    assert [t["met"] for t in missed] == [False] * 9
     assert missed[4]["measured"] == "p95 60 ms in process, 60 ms under load"
     assert missed[2]["measured"] == "2.1×"
+    assert missed[7]["measured"] == "11.0% by CPU per request (10.0% by requests/s)"
+    assert missed[8]["measured"] == "p95 20.0 → 25.0 ms (1.25×)"
 
 
 def test_readme_block_is_replaced_between_the_markers(tmp_path):
@@ -266,6 +284,58 @@ def test_answer_loop_is_also_compared_with_the_write_floor():
     results["load"]["endpoints"]["grade"]["rps"] = 200.0
     results["load"]["endpoints"]["write_floor"] = {"rps": 800.0}
     assert report.targets(results)[0]["measured"].endswith("; 25% of the write floor's")
+
+
+def test_a_phase_of_two_kinds_shares_its_cpu_by_their_cost_in_process():
+    from bench.run import cpu_per_request
+
+    cpu = {"server": 0.8, "postgres": 0.2}  # one core in all
+    endpoints = {
+        "floor": {"rps": 1000.0, "cpu": cpu, "phase": 0},
+        "reveal": {"rps": 50.0, "cpu": cpu, "phase": 1},
+        "reveal_grade": {"rps": 50.0, "cpu": cpu, "phase": 1},
+    }
+    measured = {"floor": {"cpu_median_ms": 0.5}, "reveal": {"cpu_median_ms": 15.0}}
+    measured["grade"] = {"cpu_median_ms": 5.0}
+    cpu_per_request(endpoints, measured)
+    # 1,000 ms of CPU a second over 50 reveals and 50 grades, three times as dear.
+    assert endpoints["reveal"]["cpu_ms_per_request"] == 15.0
+    assert endpoints["reveal_grade"]["cpu_ms_per_request"] == 5.0
+    assert endpoints["floor"]["cpu_ms_per_request"] == 1.0
+    assert endpoints["reveal"]["ratio_to_floor_by_cpu"] == round(1 / 15, 3)
+    assert endpoints["reveal"]["ratio_to_floor"] == 0.05
+
+
+def test_the_markdown_has_a_row_per_measured_endpoint_and_the_background_work():
+    row = {"rps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "cpu": {}}
+    results = _results(0.6, 80, 10, 19, 5, 9)
+    results["load"].update(workers=2, connections=4, seconds=20, warmup=3)
+    results["load"]["endpoints"] = {"question_page": row, "interview_report": row}
+    results.update(
+        finished_at="now",
+        machine={"nproc": 2, "cpu_model": "x", "memory_gib": 1, "postgresql": "15", "wrk": "w"},
+        data={"summary": "tiny"},
+        targets=report.targets(results),
+    )
+    results["machine"]["gunicorn"] = "1"
+    results["growth"].update(runs=3, dashboard=[], session_start=[])
+    results["background"] = {
+        "reminders": {
+            "learners_with_settings": 1000, "owed": 990, "median_ms": 20.0, "p95_ms": 25.0,
+            "cpu_median_ms": 10.0, "sql_ms": 9.0, "queries": 4,
+        },
+        "optimiser": {
+            "username": "heavy", "answers": 100_000, "questions": 5000, "seconds": 3.0,
+            "cpu_seconds": 2.5, "read_seconds": 1.0, "peak_rss_mib_added": 80.0,
+            "error": "PanicException: bad item",
+        },
+    }  # fmt: skip
+    text = report.markdown(results)
+    assert "| `GET /practice/<id>/` | 10.0 |" in text
+    assert "| `GET /interview/<id>/report/` | 10.0 |" in text
+    assert "`GET /dashboard/" not in text  # not measured: no row
+    assert "| every learner in their sending hour | 1,000 | 990 | 20.0 |" in text
+    assert "failed: PanicException: bad item" in text
 
 
 @pytest.fixture

@@ -1,0 +1,109 @@
+"""The work PrepSite does outside a request, timed in process: choosing who is owed a
+reminder (reminders.selection) and fitting the heavy learner's schedule (planner.services).
+
+Called by bench.inprocess's `reminders` and `optimiser` tasks, each in a process of its
+own, so that the optimiser's peak memory is its own and not the HTTP measurements'.
+"""
+
+import resource
+import statistics
+import time
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench import scenes
+from bench.stats import percentile
+
+
+def _peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def reminder_selection(runs: int) -> dict:
+    """recipients() at an instant when every learner is in their sending window."""
+    from reminders.models import Delivery, ReminderSettings
+    from reminders.selection import recipients
+
+    now = timezone.now()
+    learners = scenes.remind_everyone(now)
+    times, cpu = [], []
+    for _ in range(2):
+        recipients(now)
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        found = recipients(now)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        found = recipients(now)
+    ordered = sorted(times)
+    return {
+        "learners_with_settings": learners,
+        "settings_rows": ReminderSettings.objects.count(),
+        "owed": len(found),
+        "owed_daily": sum(r.kind == Delivery.Kind.DAILY for r in found),
+        "runs": runs,
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(percentile(ordered, 0.95), 2),
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "queries": len(captured.captured_queries),
+        "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 2),
+        "sql": [
+            {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:300]}
+            for q in captured.captured_queries
+        ],
+    }
+
+
+def optimiser(username: str) -> dict:
+    """planner.services.optimise for the learner, as the task worker runs it, then its
+    parts again one by one: reading the history, the fit, and the cards' new states."""
+    from accounts.models import Profile
+    from planner import optimiser as fitting
+    from planner import services
+    from quizzes.models import Answer
+
+    user = scenes.user(username)
+    zone = Profile.objects.get(user=user).zone
+    answers = Answer.objects.filter(user=user).count()
+    before = _peak_mib()
+    started = time.perf_counter()
+    started_cpu = time.process_time()
+    error = None
+    try:
+        fit = services.optimise(user=user, force=True)
+    except BaseException as exc:  # the fit is Rust (fsrs-rs): a panic arrives as BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        fit, error = None, f"{type(exc).__name__}: {str(exc)[:300]}"
+    total = time.perf_counter() - started
+    total_cpu = time.process_time() - started_cpu
+    peak = _peak_mib()
+
+    started = time.perf_counter()
+    by_question = fitting.learner_histories(user, zone)
+    read = time.perf_counter() - started
+    figures = {
+        "username": username,
+        "answers": answers,
+        "questions": len(by_question),
+        "error": error,
+        "adopted": bool(fit and fit.adopted),
+        "seconds": round(total, 2),
+        "cpu_seconds": round(total_cpu, 2),
+        "read_seconds": round(read, 2),
+        "peak_rss_mib_before": before,
+        "peak_rss_mib_after": peak,
+        "peak_rss_mib_added": round(peak - before, 1),
+    }
+    if error is None:
+        started = time.perf_counter()
+        result = fitting.fit(list(by_question.values()))
+        figures["fit_seconds"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        if result.adopted:
+            fitting.memory_states(by_question, result.parameters)
+        figures["states_seconds"] = round(time.perf_counter() - started, 2)
+    return figures

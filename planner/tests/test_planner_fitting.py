@@ -13,7 +13,7 @@ from planner.tests.factories import make_card, make_history
 from planner.tests.helpers import NOW, grade_all
 from quizzes import scheduling
 from quizzes import services as practice
-from quizzes.models import Answer, Grade, Mode
+from quizzes.models import Answer, Grade, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
 
@@ -83,3 +83,27 @@ def test_a_fit_replays_the_cards_memory_with_the_new_parameters(learner):
     expected = optimiser.memory_states({answered.pk: history}, fit.parameters)[answered.pk]
     assert (card.stability, card.difficulty) == pytest.approx(expected)
     assert card.stability != 1234.0 and card.due == due
+
+
+def test_items_skip_prefixes_with_no_gap_of_a_day():
+    # A question answered again on its first day: the prefix [0, 0] has no gap, which fsrs-rs
+    # refuses; the prefix that reaches the review two days later is kept.
+    items = optimiser.items_from([[(3, 0), (1, 0), (3, 2), (4, 5)], [(3, 0), (3, 1)]])
+    assert len(items) == 3
+
+
+@pytest.mark.django_db
+def test_a_question_repeated_on_its_first_day_does_not_stop_the_fit(learner):
+    reviews = make_history(learner)
+    first = Answer.objects.filter(user=learner).order_by("answered_at").first()
+    Answer.objects.create(
+        user=learner,
+        session=PracticeSession.objects.create(user=learner, mode=Mode.RANDOM, size=1),
+        question=first.question,
+        grade=Grade.AGAIN,
+        answered_at=first.answered_at.replace(second=30),
+    )
+
+    fit = services.optimise(user=learner, now=NOW)
+
+    assert fit is not None and fit.reviews == reviews + 1

@@ -4,9 +4,9 @@ question bank (`questions`: topics, questions, key points, follow-ups), learners
 on questions (`reports`), practice sessions with their items and answers (`practice`), and
 what each learner keeps per question (`cards`: FSRS cards, key-point memories, marks).
 
-Every public name is re-exported here, so `from quizzes.models import Question` is the
-one way to import them. The modules refer to one another's models by "quizzes.Model"
-strings, so none imports a model module that imports it back.
+Every public name is re-exported here: import them from `quizzes.models`. Foreign keys
+across modules are "quizzes.Model" strings, and the only model module another imports is
+`reports` (by `questions`, for the open-report count), so there is no import cycle.
 """
 
 from quizzes.models.cards import LEECH_LAPSES, Card, CardQuerySet, KeyPointMemory, UserQuestion

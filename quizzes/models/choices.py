@@ -1,7 +1,7 @@
 """The fixed values the quiz models' fields choose from.
 
-They live apart from the models so that every model module (and forms, views and the
-bank loader) can import them without importing one another.
+They live apart from the models because several model modules use them (Status, Grade):
+each imports this one rather than another model module.
 """
 
 from django.db import models

@@ -1,8 +1,8 @@
 """The question bank: topics, questions with their key points and follow-ups, the limits
 the editors and the bank loader check, and a question's Markdown rendered once per revision.
 
-Editors change these (admin, bank files) and every change is a django-reversion revision;
-learners only read them.
+Editors change them (the admin, the bank files), with django-reversion keeping each
+question's revisions; learners only read them.
 """
 
 import functools

@@ -65,7 +65,7 @@ def clear_cache() -> None:
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from quizzes.models import _cached_html
+    from quizzes.models.questions import _cached_html
 
     # The rendered questions this process keeps in front of the cache go with it.
     _cached_html.cache_clear()

@@ -5,7 +5,7 @@ import pytest
 from django.utils.safestring import SafeString
 
 from conftest import clear_cache
-from quizzes import models
+from quizzes.models import questions as models
 from quizzes.rendering import render_markdown, sanitise
 from quizzes.tests.factories import QuestionFactory
 

@@ -1,0 +1,136 @@
+"""What each learner keeps per question: the FSRS card that schedules it, the memory of
+each of its key points, and the learner's own marks (bookmark, suspension, note)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import TruncDate
+from django.utils.safestring import SafeString
+
+from quizzes.models.choices import Status
+from quizzes.rendering import render_markdown
+
+# A question graded Again this many times is a leech: reviewing it again and again
+# is not working (Anki's default is 8; interview preparation has weeks, not years).
+LEECH_LAPSES = 6
+
+
+class CardQuerySet(models.QuerySet):
+    def leeches(self):
+        """Cards failed LEECH_LAPSES times or more (see Card.is_leech)."""
+        return self.filter(lapses__gte=LEECH_LAPSES)
+
+    def in_practice(self):
+        """Cards practice brings back: of published questions their learner has not
+        suspended. What every "due" count counts."""
+        suspended = UserQuestion.objects.filter(
+            user=models.OuterRef("user_id"), question=models.OuterRef("question_id"), suspended=True
+        )
+        return self.filter(question__status=Status.PUBLISHED).exclude(models.Exists(suspended))
+
+    def due_per_day(self, *, zone, today, before) -> dict:
+        """{day: cards due} per day of `zone`, for cards due before the instant `before`,
+        grouped in SQL; overdue cards are due `today`."""
+        rows = (
+            self.filter(due__lt=before)
+            .annotate(day=TruncDate("due", tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(count=models.Count("id"))
+            .values_list("day", "count")
+        )
+        per_day = {}
+        for day, count in rows:
+            day = max(day, today)
+            per_day[day] = per_day.get(day, 0) + count
+        return per_day
+
+
+class Card(models.Model):
+    """A learner's FSRS scheduling state for one question (the fields of fsrs.Card)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
+    )
+    question = models.ForeignKey("quizzes.Question", on_delete=models.PROTECT, related_name="cards")
+    state = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0, help_text="Reviews graded Again.")
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_unique_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="card_user_due")]
+
+    def __str__(self):
+        return f"Card for question {self.question_id}, due {self.due:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_leech(self) -> bool:
+        return self.lapses >= LEECH_LAPSES
+
+
+class KeyPointMemory(models.Model):
+    """A learner's record of one key point: ticked (hit) or left unticked (missed).
+
+    A missed point is due at once; each hit in a row pushes it out (1, 2, 4… days),
+    as a small Leitner box. "Missed key points" practises the due ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_point_memories"
+    )
+    key_point = models.ForeignKey(
+        "quizzes.KeyPoint", on_delete=models.CASCADE, related_name="memories"
+    )
+    hits = models.PositiveIntegerField(default=0)
+    misses = models.PositiveIntegerField(default=0)
+    # Hits since the last miss.
+    streak = models.PositiveSmallIntegerField(default=0)
+    last_seen = models.DateTimeField()
+    due = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key_point"], name="memory_unique_point")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="memory_user_due")]
+
+    def __str__(self):
+        return f"{self.hits} hits, {self.misses} misses on key point {self.key_point_id}"
+
+
+class UserQuestion(models.Model):
+    """A learner's own marks on one question: a bookmark, a suspension and a note.
+
+    One row per learner and question, made on the first mark; another learner never sees it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_marks"
+    )
+    question = models.ForeignKey("quizzes.Question", on_delete=models.CASCADE, related_name="+")
+    bookmarked = models.BooleanField(default=False)
+    # Suspended questions leave every practice mode until unsuspended.
+    suspended = models.BooleanField(default=False)
+    note = models.TextField(blank=True, help_text="Markdown, the learner's own.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="user_question_unique")
+        ]
+
+    def __str__(self):
+        return f"Marks on question {self.question_id}"
+
+    @property
+    def note_html(self) -> SafeString:
+        return render_markdown(self.note)

@@ -69,14 +69,13 @@ def items_from(reviews_per_question: list[list[tuple[int, int]]]) -> list:
     items = []
     for history in reviews_per_question:
         reviews = [fsrs_rs.FSRSReview(grade, delta) for grade, delta in history]
-        # fsrs-rs refuses an item without a review a day or more after the one before it
-        # ("at least one review with delta_t > 0"): a question answered again on the day it
-        # was first seen has such prefixes, which teach nothing about long-term memory.
-        spaced = False
-        for i in range(1, len(reviews)):
-            spaced = spaced or history[i][1] > 0
-            if spaced:
-                items.append(fsrs_rs.FSRSItem(reviews[: i + 1]))
+        # Each item asks "recalled after this gap?" of its last review, so only a review a
+        # day or more after the one before makes one: fsrs-rs refuses an item with no such
+        # gap in it, and scores none ending on a same-day review (InvalidInput). A question
+        # answered again on the day it was seen or failed adds no item, as in Anki.
+        items.extend(
+            fsrs_rs.FSRSItem(reviews[: i + 1]) for i in range(1, len(reviews)) if history[i][1] > 0
+        )
     return items
 
 

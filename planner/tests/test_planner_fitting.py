@@ -3,6 +3,7 @@ automatic refit's wait, the parameters' bounds, and the cards' memory replayed a
 
 from datetime import UTC
 
+import fsrs_rs_python as fsrs_rs
 import pytest
 from fsrs import Scheduler
 
@@ -86,10 +87,13 @@ def test_a_fit_replays_the_cards_memory_with_the_new_parameters(learner):
 
 
 def test_items_skip_prefixes_with_no_gap_of_a_day():
-    # A question answered again on its first day: the prefix [0, 0] has no gap, which fsrs-rs
-    # refuses; the prefix that reaches the review two days later is kept.
-    items = optimiser.items_from([[(3, 0), (1, 0), (3, 2), (4, 5)], [(3, 0), (3, 1)]])
+    # A question answered again on its first day, or again on the day it was failed: fsrs-rs
+    # refuses (or cannot score) an item whose last review has no gap; those are left out.
+    items = optimiser.items_from(
+        [[(3, 0), (1, 0), (3, 2), (4, 5)], [(3, 0), (3, 1), (1, 0)], [(3, 0), (2, 0)]]
+    )
     assert len(items) == 3
+    fsrs_rs.FSRS(list(scheduling.DEFAULT_PARAMETERS)).evaluate(items)
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from quizzes import scheduling
 from quizzes.forms import GradeForm, RevealForm
+from quizzes.grading import undoable
 from quizzes.models import Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
@@ -43,6 +44,7 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         "error": error,
         "form": form,
         "position": session.answered + 1,
+        "can_undo": bool(session.last_answer_id) and undoable(session),
         "progress_percent": round(100 * session.answered / session.size) if session.size else 0,
     }
     if item is None:
@@ -151,6 +153,7 @@ def summary_context(session) -> dict:
     duration = (session.finished_at or timezone.now()) - session.started_at
     return {
         "session": session,
+        "can_undo": bool(session.last_answer_id) and not session.is_abandoned and undoable(session),
         "rows": rows,
         "missed": missed,
         "duration_minutes": max(1, round(duration.total_seconds() / 60)),

@@ -59,8 +59,11 @@ def _get_session_with_items(
 
 
 def _running_interview(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse | None:
-    """A mock interview's questions are answered on its own card, with its clock."""
-    if session.mode != Mode.INTERVIEW or session.is_over:
+    """A mock interview's questions are answered on its own card, with its clock: until the
+    interview ends, which may be after its session finished (the last question's follow-ups)."""
+    if session.mode != Mode.INTERVIEW or session.is_abandoned:
+        return None
+    if session.is_finished and session.interview.is_finished:
         return None
     return _to(request, reverse("interview_detail", args=[session.interview.pk]))
 

@@ -90,3 +90,16 @@ def test_a_finished_practice_sessions_last_grade_is_still_undone_from_its_summar
 
     assert "Your last grade was undone" in response.text and "Question 2 of 2" in response.text
     assert Answer.objects.filter(session=session).count() == 1
+
+
+def test_a_running_interviews_session_page_sends_to_the_interview(learner_client, learner):
+    # Its session finished with the last question's grade, but its follow-up is still to
+    # answer: the session's address shows the interview, not a summary (with an undo).
+    question = QuestionFactory(key_points=["First", "Second"])
+    FollowUp.objects.create(question=question, after_missing=None, prompt="Why?", answer="Ref.")
+    interview = _interview_with_one_grade(learner)
+
+    response = learner_client.get(reverse("practice_session", args=[interview.session_id]))
+
+    assert response.status_code == 302 and response.url == interview.get_absolute_url()
+    assert "Follow-up" in learner_client.get(response.url).text

@@ -21,6 +21,7 @@ from quizzes.models import (
     Card,
     Grade,
     KeyPointMemory,
+    Mode,
     PracticeSession,
     SessionItem,
 )
@@ -30,6 +31,10 @@ from quizzes.models import (
 POINT_REST_DAYS = 1
 UNDO_NOTHING = "There is no grade to undo: only the last grade of a session can be undone, once."
 UNDO_STALE = "That question has been graded or reset since, so this grade can no longer be undone."
+UNDO_INTERVIEW = (
+    "A mock interview's grades cannot be undone: they are its record, and its report and score "
+    "were made from them when it ended."
+)
 
 
 @dataclass(frozen=True)
@@ -292,13 +297,24 @@ def _locked_card(*, user_id: int, question_id: int) -> Card | None:
     return next(iter(cards), None)
 
 
+def undoable(session: PracticeSession) -> bool:
+    """Whether the session's grades can be undone at all (the pages offer the button only
+    then). Not a mock interview's: while it runs its card offers no undo (its steps, clock
+    and follow-ups follow from each grade), and once it has ended its score and report were
+    made from them; undoing one reopened the interview's session after the end."""
+    return session.mode != Mode.INTERVIEW
+
+
 @transaction.atomic
 def undo_last_grade(*, session: PracticeSession) -> Answer:
     """Take back the session's last grade: the answer, the card's previous FSRS state, the
     key-point memory, the session's counters and the daily roll-up, exactly as before it.
     Once: the session forgets its last answer, and only the latest grade of the session can
-    be undone. Refused when the question was graded again elsewhere or reset since."""
+    be undone. Refused when the question was graded again elsewhere or reset since, and
+    for a mock interview's questions (`undoable`)."""
     locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
+    if not undoable(locked):
+        raise ValidationError(UNDO_INTERVIEW, code="interview")
     answer = Answer.objects.filter(pk=locked.last_answer_id).first()
     # An abandoned session keeps what was graded in it (issue 13).
     if answer is None or answer.before is None or locked.abandoned_at is not None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from quizzes import scheduling
 from quizzes.forms import GradeForm, RevealForm
+from quizzes.grading import undoable
 from quizzes.models import Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
@@ -27,8 +28,11 @@ def suggested_grade(ticked: int, total: int) -> int:
 _UNKNOWN = object()
 
 
-def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
-    """The current question's card; `next_item` saves a query when the caller has it."""
+def card_context(session, *, error=None, form=None, next_item=_UNKNOWN, ticked=None) -> dict:
+    """The current question's card; `next_item` saves a query when the caller has it.
+
+    `ticked`: the key point ids to tick instead of the suggestion (those of a grade just
+    undone, so the learner need not tick them again)."""
     now = timezone.now()
     item = next_item
     if item is _UNKNOWN:
@@ -43,6 +47,7 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
         "error": error,
         "form": form,
         "position": session.answered + 1,
+        "can_undo": bool(session.last_answer_id) and undoable(session),
         "progress_percent": round(100 * session.answered / session.size) if session.size else 0,
     }
     if item is None:
@@ -75,11 +80,17 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
             .filter(key_point__question_id=item.question_id)
             .values_list("key_point_id", flat=True)
         )
+    checked = suggested if ticked is None else set(ticked)
     point_rows = [
-        {"point": kp, "suggested": kp.pk in suggested, "missed": kp.pk in highlighted}
+        {
+            "point": kp,
+            "suggested": kp.pk in suggested,
+            "checked": kp.pk in checked,
+            "missed": kp.pk in highlighted,
+        }
         for kp in key_points
     ]
-    ticked = sum(row["suggested"] for row in point_rows)
+    ticked_count = sum(row["checked"] for row in point_rows)
     card, scheduler = scheduling.card_and_scheduler(
         user_id=session.user_id, question_id=item.question_id, fuzz=False
     )
@@ -90,12 +101,14 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN) -> dict:
     if calculation and calculation["correct"] is not None:
         suggestion = Grade.GOOD if calculation["correct"] else Grade.AGAIN
     else:
-        suggestion = suggested_grade(ticked, len(key_points))
+        suggestion = suggested_grade(ticked_count, len(key_points))
     context.update(
         grade_form=GradeForm(initial={"position": item.position}, item=item),
         key_points=key_points,
         point_rows=point_rows,
-        ticked_count=ticked,
+        ticked_count=ticked_count,
+        restored_ticks=ticked is not None,
+        suggested_count=sum(row["suggested"] for row in point_rows),
         calculation=calculation,
         suggestion=suggestion,
         leech=card is not None and card.is_leech,
@@ -151,6 +164,7 @@ def summary_context(session) -> dict:
     duration = (session.finished_at or timezone.now()) - session.started_at
     return {
         "session": session,
+        "can_undo": bool(session.last_answer_id) and not session.is_abandoned and undoable(session),
         "rows": rows,
         "missed": missed,
         "duration_minutes": max(1, round(duration.total_seconds() / 60)),

@@ -45,6 +45,12 @@ def _bank(user, topics, **narrow):
     return _narrow(bank, **narrow)
 
 
+def any_question(user, topics, **narrow) -> bool:
+    """Whether the topics and the narrowing filters together leave any question to practise,
+    whatever the mode (one EXISTS query)."""
+    return _bank(user, topics, **narrow).exists()
+
+
 def _learner_cards(user, topics, **narrow):
     published = Question.objects.published().values("pk")
     cards = Card.objects.filter(user=user, question__in=published).filter(

@@ -50,6 +50,8 @@ NO_QUESTIONS = {
     Mode.MISSED_POINTS: "No key point you missed is due again in these topics. Try Due for review.",
     Mode.LIBRARY: "No questions to practise here: suspended questions are left out.",
 }
+# When the difficulty or tag leave nothing in the topics, another mode cannot help either.
+NO_MATCH = "No question matches these filters together: clear the tag or difficulty."
 
 
 @transaction.atomic
@@ -86,6 +88,10 @@ def start_session(
         )
     notes = tuple(limits.notes) if limits else ()
     if not question_ids:
+        if (difficulty or tag) and not selection.any_question(
+            user, topics, difficulty=difficulty, tag=tag
+        ):
+            raise ValidationError(NO_MATCH, code="no_match")
         raise ValidationError(notes[0] if notes else NO_QUESTIONS[mode], code="no_questions")
     session = PracticeSession.objects.create(
         user=user,

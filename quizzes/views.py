@@ -37,6 +37,8 @@ REPORTS_LIMITED = (
 ALREADY_OVER = "That session is already over: here is what you did."
 
 UNDONE = "Your last grade was undone. Grade this question again."
+# Where the undo leaves the undone grade's ticks for the card the redirect shows (no htmx).
+UNDONE_TICKS = "quizzes.undone_ticks"
 
 
 def _get_session_for_user(request: HtmxHttpRequest, session_id) -> PracticeSession:
@@ -57,8 +59,11 @@ def _get_session_with_items(
 
 
 def _running_interview(request: HtmxHttpRequest, session: PracticeSession) -> HttpResponse | None:
-    """A mock interview's questions are answered on its own card, with its clock."""
-    if session.mode != Mode.INTERVIEW or session.is_over:
+    """A mock interview's questions are answered on its own card, with its clock: until the
+    interview ends, which may be after its session finished (the last question's follow-ups)."""
+    if session.mode != Mode.INTERVIEW or session.is_abandoned:
+        return None
+    if session.is_finished and session.interview.is_finished:
         return None
     return _to(request, reverse("interview_detail", args=[session.interview.pk]))
 
@@ -132,7 +137,21 @@ def session_detail(request: HtmxHttpRequest, session_id) -> HttpResponse:
     if session.is_over:
         # An abandoned session shows what was graded, without a score.
         return render(request, "quizzes/summary.html", summary_context(session))
-    return _render_session(request, session, next_item=items.get(session.answered))
+    item = items.get(session.answered)
+    return _render_session(
+        request, session, next_item=item, ticked=_undone_ticks(request, session, item)
+    )
+
+
+def _undone_ticks(request: HtmxHttpRequest, session, item) -> list[int] | None:
+    """The ticks of the grade just undone, for that question's card, once (undo_grade)."""
+    undone = request.session.get(UNDONE_TICKS)
+    if undone is None:
+        return None
+    del request.session[UNDONE_TICKS]
+    if item is None or undone["card"] != [str(session.pk), item.question_id]:
+        return None
+    return undone["ticked"]
 
 
 @require_POST
@@ -235,13 +254,20 @@ def undo_grade(request: HtmxHttpRequest, session_id) -> HttpResponse:
     if interview := _running_interview(request, session):
         return interview
     try:
-        services.undo_last_grade(session=session)
+        undone = services.undo_last_grade(session=session)
     except ValidationError as exc:
         if session.is_finished and not request.htmx:
             messages.info(request, exc.messages[0])
             return redirect(session)
         return _render_session(request, session, status=409, error=exc.messages[0])
-    return _after_post(request, session, notice=UNDONE)
+    # The card asks again with the learner's own ticks (its typed answer and confidence
+    # stay on the SessionItem); without htmx they wait for the redirect's page.
+    if not request.htmx:
+        request.session[UNDONE_TICKS] = {
+            "card": [str(session.pk), undone.question_id],
+            "ticked": undone.key_points_ticked,
+        }
+    return _after_post(request, session, notice=UNDONE, ticked=undone.key_points_ticked)
 
 
 @require_POST

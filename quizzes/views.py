@@ -228,6 +228,9 @@ def abandon(request: HtmxHttpRequest, session_id) -> HttpResponse:
     """GET asks for confirmation (the no-JavaScript path); POST abandons. htmx asks with
     hx-confirm and posts straight away."""
     session = _get_session_for_user(request, session_id)
+    # A running interview is ended on its own card ("End interview"), which scores it.
+    if interview := _running_interview(request, session):
+        return interview
     if session.is_over:
         messages.info(request, ALREADY_OVER)
         return _to(request, session.get_absolute_url())

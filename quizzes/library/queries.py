@@ -8,9 +8,11 @@ one query) and the filter choices, which are cached.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import (
     Case,
@@ -221,6 +223,25 @@ def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet
         if chosen.mine:
             questions = with_mine(questions, user, chosen.mine, now)
     return search(questions, chosen.text)
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts no further than `cap` rows: "More than 1,000 questions".
+
+    A broad search matches most of the bank, and counting every match costs as much as
+    ranking them all; the first `cap` rows (in any order) are enough to say how many pages
+    a learner would ever page through.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def badges(question, now: datetime) -> list[str]:

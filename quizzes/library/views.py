@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from quizzes.library.forms import (
     SuspendForm,
 )
 from quizzes.library.queries import (
+    CappedPaginator,
     LibraryFilter,
     badges,
     excerpt_html,
@@ -92,7 +92,7 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
     chosen = _chosen(form)
     now = timezone.now()
     questions = library_questions(user=request.user, chosen=chosen, now=now)
-    page = Paginator(questions, PER_PAGE).get_page(data.get("page"))
+    page = CappedPaginator(questions, PER_PAGE).get_page(data.get("page"))
     terms = search_terms(chosen.text)
     rows = [
         {

@@ -149,6 +149,11 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["user", "answered_at"], name="answer_user_time"),
             models.Index(fields=["question", "answered_at"], name="answer_question_time"),
+            # A learner's answers to one question, latest last: the library's last grade
+            # and "Your history", and the optimiser's read of a learner's reviews.
+            models.Index(
+                fields=["user", "question", "answered_at"], name="answer_user_question_time"
+            ),
         ]
 
     def __str__(self):

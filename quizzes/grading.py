@@ -39,8 +39,7 @@ UNDO_INTERVIEW = (
 
 @dataclass(frozen=True)
 class GradeResult:
-    answer: Answer | None  # None when this grade had already been recorded
-    recorded: bool
+    recorded: bool  # False when this grade had already been recorded (nothing changed)
 
 
 def record_grade(
@@ -72,7 +71,7 @@ def record_grade(
                 now=now,
             )
     except (IntegrityError, _SessionOver):
-        return GradeResult(answer=None, recorded=False)
+        return GradeResult(recorded=False)
     # Mirror the counters just written, so callers need not read the row again.
     session.last_answer = answer
     session.answered += 1
@@ -80,7 +79,7 @@ def record_grade(
     session.current_shown_at = now
     if session.answered >= session.size:
         session.finished_at = now
-    return GradeResult(answer=answer, recorded=True)
+    return GradeResult(recorded=True)
 
 
 def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> Answer:

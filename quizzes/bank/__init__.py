@@ -2,7 +2,8 @@
 The question bank's files (the format is docs/question-format.md): reading them safely
 (`files`), checking every record against the models' limits (`fields`) and the files as a
 whole (`validate`) into records (`records`), loading them without overwriting editors'
-work (`load`, which writes through `write`) and exporting the bank (`export`).
+work (`load`, which writes through `write`) and exporting the bank (`export`); `forms`
+are the admin import's upload and overwrite steps.
 
 `load_bank` reads and checks every file before it writes anything; only when all of
 them are good does it write, in one transaction. A bad file therefore changes nothing,

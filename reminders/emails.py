@@ -62,7 +62,7 @@ def _daily(delivery: Delivery, *, now: datetime) -> EmailMultiAlternatives | Non
     count = due or goal_left
     minutes = max(1, round(count * seconds_per_question(user, now=now) / 60))
     if due:
-        subject = f"{due} review{'s' if due != 1 else ''} due today, about {minutes} min"
+        subject = f"{due} review{'s' if due != 1 else ''} due now, about {minutes} min"
     else:
         subject = f"{goal_left} question{'s' if goal_left != 1 else ''} to reach today's goal"
     context = {

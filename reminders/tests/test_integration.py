@@ -66,7 +66,7 @@ def test_a_reminder_goes_through_a_real_smtp_server(smtp_server, ada, at_evening
     [(recipients, raw)] = smtp_server.messages
     assert recipients == ["ada@example.com"]
     message = email.message_from_bytes(raw, policy=policy.default)
-    assert message["Subject"] == "2 reviews due today, about 3 min"
+    assert message["Subject"] == "2 reviews due now, about 3 min"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.get_content_type() == "multipart/alternative"
     plain = message.get_body(("plain",)).get_content()

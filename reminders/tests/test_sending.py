@@ -68,7 +68,7 @@ def test_a_due_reminder_is_recorded_then_sent(ada):
     assert delivery.attempts == 1 and delivery.sent_at == EVENING
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
-    assert message.subject == "3 reviews due today, about 4 min"
+    assert message.subject == "3 reviews due now, about 4 min"
 
 
 def test_running_the_sender_again_sends_nothing_more(ada):
@@ -151,7 +151,7 @@ def test_the_reminder_estimates_time_from_the_learners_own_pace(ada):
     services.queue_due_emails(now=EVENING)
 
     # 3 due at 120 s each
-    assert mail.outbox[0].subject == "3 reviews due today, about 6 min"
+    assert mail.outbox[0].subject == "3 reviews due now, about 6 min"
 
 
 def test_mail_has_plain_and_html_parts_and_one_click_unsubscribe_headers(ada):

@@ -3,9 +3,11 @@ missing: each one query, from answers and per-point memory."""
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from quizzes.models import RECALLED_GRADES, Answer, Confidence, KeyPointMemory
+from quizzes.scheduling import schedule_version
 
 # A topic is flagged when the learner said Sure this often there and recalled less than
 # this share: "Sure" should mean recalled nearly every time.
@@ -72,6 +74,17 @@ def calibration(user) -> Calibration:
             )
     overconfident.sort(key=lambda row: (row.recalled / row.answers, row.topic))
     return Calibration(levels=list(levels.values()), overconfident=overconfident)
+
+
+CALIBRATION_SECONDS = 300
+
+
+def cached_calibration(user, *, answered: int) -> Calibration:
+    """calibration(), kept per learner until their next answer: it aggregates every answer
+    they ever gave (a quarter of a heavy learner's dashboard). `answered` is their answer
+    count; an undo moves the schedule version, so a re-grade after it is seen too."""
+    key = f"dashboard-calibration:v1:{user.pk}:{answered}:{schedule_version(user.pk)}"
+    return cache.get_or_set(key, lambda: calibration(user), CALIBRATION_SECONDS)
 
 
 def points_kept_missing(user) -> list[KeyPointMemory]:

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import charts
-from accounts.calibration import calibration, points_kept_missing
+from accounts.calibration import cached_calibration, points_kept_missing
 from accounts.history import CSV_HEADER, HistoryRow, session_history
 from accounts.services import get_profile
 from accounts.stats import build_dashboard
@@ -37,7 +37,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "forecast_chart": charts.forecast_chart(stats.forecast),
         "heatmap": charts.heatmap(stats.heatmap),
         "interviews": interviews,
-        "calibration": calibration(request.user),
+        "calibration": cached_calibration(request.user, answered=stats.answered),
         "missed_points": points_kept_missing(request.user),
     }
     return render(request, "accounts/dashboard.html", context)

@@ -6,15 +6,11 @@ own, so that the optimiser's peak memory is its own and not the HTTP measurement
 """
 
 import resource
-import statistics
 import time
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench import scenes
-from bench.stats import percentile
 
 
 def _peak_mib() -> float:
@@ -23,37 +19,19 @@ def _peak_mib() -> float:
 
 def reminder_selection(runs: int) -> dict:
     """recipients() at an instant when every learner is in their sending window."""
+    from bench.inprocess import measure
     from reminders.models import Delivery, ReminderSettings
     from reminders.selection import recipients
 
     now = timezone.now()
     learners = scenes.remind_everyone(now)
-    times, cpu = [], []
-    for _ in range(2):
-        recipients(now)
-    for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        found = recipients(now)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        found = recipients(now)
-    ordered = sorted(times)
+    found = recipients(now)
     return {
         "learners_with_settings": learners,
         "settings_rows": ReminderSettings.objects.count(),
         "owed": len(found),
         "owed_daily": sum(r.kind == Delivery.Kind.DAILY for r in found),
-        "runs": runs,
-        "median_ms": round(statistics.median(ordered), 2),
-        "p95_ms": round(percentile(ordered, 0.95), 2),
-        "cpu_median_ms": round(statistics.median(cpu), 2),
-        "queries": len(captured.captured_queries),
-        "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 2),
-        "sql": [
-            {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:300]}
-            for q in captured.captured_queries
-        ],
+        **measure(lambda: recipients(now), runs),
     }
 
 

@@ -146,8 +146,13 @@ def build_dashboard(*, user, profile, now: datetime | None = None) -> Dashboard:
     if profile.interview_date and profile.interview_date >= today:
         dashboard.interview_at = interview_start(profile)
     version = schedule_version(user.pk)
-    _cards_and_topics(dashboard, user=user, profile=profile, now=now, version=version)
-    _plan_and_leeches(dashboard, user=user, profile=profile, now=now, version=version)
+    scheduler = scheduler_for(profile)
+    _cards_and_topics(
+        dashboard, user=user, profile=profile, now=now, version=version, scheduler=scheduler
+    )
+    _plan_and_leeches(
+        dashboard, user=user, profile=profile, now=now, version=version, scheduler=scheduler
+    )
     return dashboard
 
 
@@ -159,7 +164,9 @@ LEECHES_SHOWN = 10
 CARD_FIGURES_TIMEOUT = 300
 
 
-def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime, version) -> None:
+def _plan_and_leeches(
+    dashboard: Dashboard, *, user, profile, now: datetime, version, scheduler
+) -> None:
     dashboard.desired_retention = profile.desired_retention
     key = (
         f"dashboard-plan:{user.pk}:{profile.zone.key}:{dashboard.today}:{dashboard.answered}"
@@ -170,13 +177,13 @@ def _plan_and_leeches(dashboard: Dashboard, *, user, profile, now: datetime, ver
         CARD_FIGURES_TIMEOUT,
     )  # fmt: skip
     if dashboard.readiness:
-        scheduler = scheduler_for(profile)
+        decay = decay_of(scheduler.parameters)
         for row in dashboard.readiness:
             row.planned_recall = planned_recall(
                 row,
                 in_syllabus=not syllabus or row.topic.pk in syllabus,
                 first_stability=scheduler.parameters[2],
-                decay=decay_of(scheduler.parameters),
+                decay=decay,
             )
         total = sum(row.total for row in dashboard.readiness)
         planned = sum((row.planned_recall or 0) * row.total for row in dashboard.readiness)
@@ -188,14 +195,14 @@ def _plan_figures(dashboard: Dashboard, *, user, profile, now: datetime):
     """The interview plan's pace, the leeches and the true-retention table: cached with
     the card figures, as they change only with a grade, the day or the schedule."""
     from planner.models import ParameterFit
-    from planner.plan import answered_today, pace
+    from planner.plan import allowance
 
     plan = None
     syllabus = []
+    # Only a date still ahead has a pace: skip the allowance's queries otherwise.
     if dashboard.interview_date and dashboard.interview_date > dashboard.today:
-        new_today, _ = answered_today(user=user, zone=profile.zone, now=now)
-        syllabus = list(profile.syllabus.values_list("pk", flat=True))
-        plan = pace(user=user, profile=profile, now=now, new_today=new_today, syllabus=syllabus)
+        today = allowance(user=user, profile=profile, now=now)
+        plan, syllabus = today.pace, today.syllabus
     leeches = list(
         Card.objects.filter(user=user, question__status=Status.PUBLISHED)
         .leeches()
@@ -266,9 +273,10 @@ def _score_points(user, zone) -> list[dict]:
     return points
 
 
-def _cards_and_topics(dashboard: Dashboard, *, user, profile, now: datetime, version) -> None:
+def _cards_and_topics(
+    dashboard: Dashboard, *, user, profile, now: datetime, version, scheduler
+) -> None:
     zone = profile.zone
-    scheduler = scheduler_for(profile)
     decay = decay_of(scheduler.parameters)
     interview_at = dashboard.interview_at
     key = (

@@ -80,19 +80,13 @@ def update_profile(
     profile.full_clean(exclude=["user"])
     profile.save()
     if zone_changed:
-        rebuild_daily_activity(user=user, zone=profile.zone)
+        activity.rebuild(user=user, zone=profile.zone)
     if plan_changed and interview_date:
         # Imported here: the planner builds on this module.
         from planner.services import apply_plan
 
         apply_plan(profile=profile)
     return profile
-
-
-def rebuild_daily_activity(*, user: AbstractBaseUser, zone: datetime.tzinfo) -> None:
-    """Count the learner's answers again by local day in `zone` (accounts.activity.rebuild);
-    call it with the learner's profile row locked, as update_profile does."""
-    activity.rebuild(user=user, zone=zone)
 
 
 def _lockout_names(user: AbstractBaseUser) -> Q:

@@ -3,8 +3,8 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts import activity
 from accounts.models import Profile
-from accounts.services import rebuild_daily_activity
 from conftest import login_in_browser, screenshot
 from planner.tests.factories import make_card, make_history
 from quizzes.models import Question
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_learner_fits_their_schedule_and_chooses_a_retention(page, learner):
     now = timezone.now()
     make_history(learner, start=now - timedelta(days=200))
-    rebuild_daily_activity(user=learner, zone=UTC)
+    activity.rebuild(user=learner, zone=UTC)
     # Cards for half the questions answered (the rest count as not yet seen), one a leech.
     for index, question in enumerate(Question.objects.order_by("pk")[:40]):
         make_card(

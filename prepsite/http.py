@@ -4,7 +4,8 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
@@ -65,3 +66,15 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(hops[-count]))
     except ValueError:
         return remote
+
+
+def error_page(
+    request: HttpRequest, status: int, message: str, *, template: str | None = None
+) -> HttpResponse:
+    """The site's page for an error status (`template`, by default "<status>.html"), or for
+    htmx a fragment it can swap in, saying `message` and offering to reload the page."""
+    context = {"message": message, "page_url": current_page(request)}
+    # HtmxMiddleware may not have run (an error in an earlier middleware): read the header.
+    if request.headers.get("HX-Request"):
+        template = "errors/fragment.html"
+    return render(request, template or f"{status}.html", context, status=status)

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
-from prepsite.http import HtmxHttpRequest, current_page
+from prepsite.http import HtmxHttpRequest, current_page, error_page
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
@@ -46,9 +46,7 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code != 405 or response.streaming or response.content:
             return response
         message = f"This address does not accept a {request.method} request."
-        template = "errors/fragment.html" if request.htmx else "405.html"
-        context = {"message": message, "page_url": current_page(request)}
-        page = render(request, template, context, status=405)
+        page = error_page(request, 405, message)
         if "Allow" in response:
             page["Allow"] = response["Allow"]
         return page

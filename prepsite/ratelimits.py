@@ -6,10 +6,9 @@ Wrong passwords are not counted here: django-axes counts them as failed log-ins.
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from prepsite.http import HtmxHttpRequest, current_page
+from prepsite.http import HtmxHttpRequest, error_page
 
 PASSWORD_RESETS_PER_EMAIL = "5/h"
 PASSWORD_RESETS_PER_CLIENT = "20/h"
@@ -26,6 +25,4 @@ def over_limit(request: HttpRequest, *, group: str, key: str, rate: str) -> bool
 
 def too_many_requests(request: HtmxHttpRequest, message: str) -> HttpResponse:
     """The 429 page (or, for htmx, a fragment) saying what was refused and when to retry."""
-    context = {"message": message, "page_url": current_page(request)}
-    template = "errors/fragment.html" if request.htmx else "429.html"
-    return render(request, template, context, status=429)
+    return error_page(request, 429, message)

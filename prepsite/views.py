@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from prepsite.http import current_page
+from prepsite.http import error_page
 from quizzes.models import Difficulty, Question
 
 
@@ -55,14 +55,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    """The site's page for an error status, or for htmx a fragment it can swap in."""
-    context = {"message": message, "page_url": current_page(request)}
-    # HtmxMiddleware may not have run (an error in an earlier middleware): read the header.
-    template = "errors/fragment.html" if request.headers.get("HX-Request") else f"{status}.html"
-    return render(request, template, context, status=status)
-
-
 @login_not_required
 def bad_request(request: HttpRequest, exception) -> HttpResponse:
     """handler400: a body Django cannot read (a charset other than UTF-8, broken
@@ -71,18 +63,18 @@ def bad_request(request: HttpRequest, exception) -> HttpResponse:
         "PrepSite could not read what your browser sent. Reload the page and try again; "
         "forms must be sent as UTF-8."
     )
-    return _error_page(request, 400, message)
+    return error_page(request, 400, message)
 
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception) -> HttpResponse:
     """handler403, for the editors' pages (the admin) as for the rest of the site."""
-    return _error_page(request, 403, "Your account may not see this page.")
+    return error_page(request, 403, "Your account may not see this page.")
 
 
 @login_not_required
 def page_not_found(request: HttpRequest, exception) -> HttpResponse:
-    return _error_page(request, 404, "There is nothing here, or it belongs to someone else.")
+    return error_page(request, 404, "There is nothing here, or it belongs to someone else.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -95,6 +87,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A stale or missing CSRF token: say what to do, not Django's developer page."""
     message = "The page was open for too long or in another tab. Reload it and try again."
-    template = "errors/fragment.html" if request.headers.get("HX-Request") else "403_csrf.html"
-    context = {"message": message, "page_url": current_page(request)}
-    return render(request, template, context, status=403)
+    return error_page(request, 403, message, template="403_csrf.html")

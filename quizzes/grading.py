@@ -318,11 +318,7 @@ def undo_last_grade(*, session: PracticeSession) -> Answer:
     # An abandoned session keeps what was graded in it (issue 13).
     if answer is None or answer.before is None or locked.abandoned_at is not None:
         raise ValidationError(UNDO_NOTHING, code="nothing_to_undo")
-    card = (
-        Card.objects.select_for_update()
-        .filter(user_id=answer.user_id, question_id=answer.question_id)
-        .first()
-    )
+    card = _locked_card(user_id=answer.user_id, question_id=answer.question_id)
     if card is None or card.last_review != answer.answered_at:
         raise ValidationError(UNDO_STALE, code="stale")
     previous = answer.before["card"]

@@ -32,7 +32,9 @@ def with_tag(queryset, tag: str, *, path: str = ""):
     return queryset.annotate(_padded_tags=padded).filter(_padded_tags__icontains=f",{tag},")
 
 
-def _narrow(queryset, *, difficulty=None, tag=None, path: str = ""):
+def narrow_questions(queryset, *, difficulty=None, tag=None, path: str = ""):
+    """Only the questions of `difficulty` and carrying `tag` (either may be empty); `path`
+    leads from the queryset's rows to their question. Practice and the library share it."""
     if difficulty:
         queryset = queryset.filter(**{f"{path}difficulty": difficulty})
     if tag:
@@ -42,7 +44,7 @@ def _narrow(queryset, *, difficulty=None, tag=None, path: str = ""):
 
 def _bank(user, topics, **narrow):
     bank = Question.objects.published().for_topics(topics).filter(~suspended_by(user))
-    return _narrow(bank, **narrow)
+    return narrow_questions(bank, **narrow)
 
 
 def any_question(user, topics, **narrow) -> bool:
@@ -58,7 +60,7 @@ def _learner_cards(user, topics, **narrow):
     )
     if topics:
         cards = cards.filter(question__topic__in=topics)
-    return _narrow(cards, path="question__", **narrow)
+    return narrow_questions(cards, path="question__", **narrow)
 
 
 @dataclass

@@ -27,13 +27,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.library.text import plain_text, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic, UserQuestion
 from quizzes.scheduling import SCHEDULER, humanize_interval, retrievability
-from quizzes.selection import with_tag
+from quizzes.selection import narrow_questions
 
 # Words of a search, in any script; everything else (operators, quotes) is dropped, so
 # the text can go into a tsquery and a LIKE safely.
@@ -209,15 +210,17 @@ class LibraryFilter:
         return not (self.text or self.topic or self.difficulty or self.tag or self.mine)
 
 
+def question_url(question: Question) -> str:
+    """A question's readable address in the library (its topic with `topic` loaded)."""
+    return reverse("library_question", args=[question.topic.slug, question.key])
+
+
 def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet:
     """The published questions the filter picks, with the learner's state when logged in."""
     questions = Question.objects.published().select_related("topic")
     if chosen.topic:
         questions = questions.filter(topic__slug=chosen.topic)
-    if chosen.difficulty:
-        questions = questions.filter(difficulty=chosen.difficulty)
-    if chosen.tag:
-        questions = with_tag(questions, chosen.tag)
+    questions = narrow_questions(questions, difficulty=chosen.difficulty, tag=chosen.tag)
     if user.is_authenticated:
         questions = with_learner_state(questions, user)
         if chosen.mine:

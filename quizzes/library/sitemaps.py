@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from quizzes.library.queries import question_url
 from quizzes.models import Question, Topic
 
 
@@ -47,7 +48,7 @@ class QuestionSitemap(Sitemap):
         )
 
     def location(self, question):
-        return reverse("library_question", args=[question.topic.slug, question.key])
+        return question_url(question)
 
     def lastmod(self, question):
         return question.updated_at

@@ -36,6 +36,7 @@ from quizzes.library.queries import (
     excerpt_html,
     facets,
     library_questions,
+    question_url,
     schedule_in_words,
     search_terms,
 )
@@ -242,10 +243,6 @@ def _after_mark(request, question, notice: str) -> HttpResponse:
         return _question_page(request, question, partial=True, notice=notice)
     messages.success(request, notice)
     return redirect(question_url(question))
-
-
-def question_url(question: Question) -> str:
-    return reverse("library_question", args=[question.topic.slug, question.key])
 
 
 @require_POST

@@ -5,16 +5,12 @@ Called by bench.inprocess's `reminders` and `optimiser` tasks, each in a process
 own, so that the optimiser's peak memory is its own and not the HTTP measurements'.
 """
 
-import resource
 import time
 
 from django.utils import timezone
 
 from bench import scenes
-
-
-def _peak_mib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+from bench.stats import peak_mib
 
 
 def reminder_selection(runs: int) -> dict:
@@ -46,7 +42,7 @@ def optimiser(username: str) -> dict:
     user = scenes.user(username)
     zone = Profile.objects.get(user=user).zone
     answers = Answer.objects.filter(user=user).count()
-    before = _peak_mib()
+    before = peak_mib()
     started = time.perf_counter()
     started_cpu = time.process_time()
     error = None
@@ -58,7 +54,7 @@ def optimiser(username: str) -> dict:
         fit, error = None, f"{type(exc).__name__}: {str(exc)[:300]}"
     total = time.perf_counter() - started
     total_cpu = time.process_time() - started_cpu
-    peak = _peak_mib()
+    peak = peak_mib()
 
     started = time.perf_counter()
     by_question = fitting.learner_histories(user, zone)

@@ -115,10 +115,6 @@ def connect(dbname: str = "postgres", *, autocommit: bool = True) -> psycopg.Con
     )
 
 
-def _admin():
-    return connect()
-
-
 def _retrying(action):
     """Run `action`, again after PostgreSQL restarts (other work on this machine restarts it)."""
     for attempt in range(3):
@@ -134,13 +130,13 @@ def _retrying(action):
 
 
 def server_version() -> str:
-    with _admin() as conn:
+    with connect() as conn:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
 def database_comment(name: str) -> dict | None:
     """What the benchmark wrote on the database when it built it, or None if it is missing."""
-    with _admin() as conn:
+    with connect() as conn:
         row = conn.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
@@ -154,7 +150,7 @@ def database_comment(name: str) -> dict | None:
 
 
 def set_database_comment(name: str, comment: dict) -> None:
-    with _admin() as conn:
+    with connect() as conn:
         conn.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(
                 sql.Identifier(name), sql.Literal(json.dumps(comment))
@@ -167,7 +163,7 @@ def recreate_database(name: str, template: str | None = None) -> None:
 
 
 def _recreate_database(name: str, template: str | None) -> None:
-    with _admin() as conn:
+    with connect() as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
@@ -188,7 +184,7 @@ def _recreate_database(name: str, template: str | None) -> None:
 
 
 def database_size(name: str) -> int:
-    with _admin() as conn:
+    with connect() as conn:
         return conn.execute("SELECT pg_database_size(%s)", [name]).fetchone()[0]
 
 

@@ -11,11 +11,12 @@ Writes bench/results/optimiser.json.
 import json
 import os
 import random
-import resource
 import time
 from pathlib import Path
 
 import django
+
+from bench.stats import peak_mib
 
 REVIEWS = 100_000
 QUESTIONS = 5_000
@@ -32,10 +33,6 @@ def heavy_history(seed: int = 16) -> list[list[tuple[int, int]]]:
             history.append((rng.choice([2, 3, 3, 4]) if recalled else 1, gap))
         histories.append(history)
     return histories
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> dict:

@@ -11,9 +11,11 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from quizzes.library.queries import question_url
 from quizzes.models import Difficulty, Mode, Question, Topic
 
 # What a learner types before revealing: words of the generated answers, so the key point
@@ -33,7 +35,7 @@ def practice_session_path(username: str) -> str:
     from quizzes import services
 
     started = services.start_session(user=user(username), mode=Mode.RANDOM, size=20)
-    return f"/practice/{started.session.pk}/"
+    return started.session.get_absolute_url()
 
 
 def running_interview_path(username: str) -> str:
@@ -47,7 +49,7 @@ def running_interview_path(username: str) -> str:
         rng=random.Random(username),
         question_seconds=INTERVIEW_QUESTION_SECONDS,
     )
-    return f"/interview/{interview.pk}/"
+    return interview.get_absolute_url()
 
 
 def finished_interview_path(username: str) -> str:
@@ -73,7 +75,7 @@ def finished_interview_path(username: str) -> str:
             interview=interview, step=step, grade=grade, key_point_ids=points[: grade - 1]
         )
     services.end_interview(interview=interview)
-    return f"/interview/{interview.pk}/report/"
+    return reverse("interview_report", args=[interview.pk])
 
 
 def set_plan(username: str, *, planned: bool) -> None:
@@ -103,7 +105,7 @@ def library_question_paths(count: int = 40) -> list[str]:
     questions = Question.objects.published().select_related("topic").order_by("pk")
     total = questions.count()
     step = max(1, total // count)
-    return [f"/questions/{q.topic.slug}/{q.key}/" for q in questions[: step * count : step]]
+    return [question_url(q) for q in questions[: step * count : step]]
 
 
 def remind_everyone(now) -> int:

@@ -1,6 +1,7 @@
 """Summaries of what the load generator logged: throughput and latency percentiles."""
 
 import math
+import resource
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,3 +91,8 @@ def summarise(records: list[Record]) -> dict[str, Summary]:
             p99_ms=percentile(latencies, 0.99),
         )
     return summaries
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory so far, in MiB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

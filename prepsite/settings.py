@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "prepsite.context_processors.navigation",
             ],
             "builtins": ["django.templatetags.static"],
         },

@@ -1,7 +1,8 @@
 """The daily activity roll-up (DailyActivity): the one place that writes it.
 
-A grade counts one answer into the learner's local day (`count_answer`), an undo takes it
-back (`uncount_answer`), and a change of time zone counts every day again (`rebuild`).
+A grade counts one answer into the learner's local day (`count_answer`, or on PostgreSQL
+`count_answer_sql` as part of the grade's one write), an undo takes it back
+(`uncount_answer`), and a change of time zone counts every day again (`rebuild`).
 
 The lock rule: the learner's Profile row is locked while their time zone is read for any of
 these. A grade reads the zone with the row locked, and a change of zone re-counts with it
@@ -21,7 +22,6 @@ from accounts.models import DailyActivity, Profile
 from quizzes.models import RECALLED_GRADES, Answer
 
 _TABLE = DailyActivity._meta.db_table
-_PROFILE_FIELDS = Profile._meta.concrete_fields
 # An upsert that increments: PostgreSQL and SQLite (3.24+) share this syntax, and the ORM
 # has no increment-on-conflict.
 _ON_CONFLICT_ADD = (
@@ -39,57 +39,33 @@ def _zone(profile: Profile | None) -> datetime.tzinfo:
     return profile.zone if profile else timezone.get_default_timezone()
 
 
-def count_answer(*, user_id: int, recalled: bool, now: datetime.datetime) -> Profile | None:
-    """Lock the learner's profile and add one answer to their roll-up for their local day
-    at `now`. Returns the locked profile (None when they have none), which the grade
-    needs anyway: its scheduler settings and interview date.
-
-    Call it inside the grade's transaction. On PostgreSQL the lock, the zone and the upsert
-    are one statement: the day is computed from the zone of the row as locked.
-    """
-    if connection.vendor == "postgresql":
-        return _count_answer_postgres(user_id=user_id, recalled=recalled, now=now)
-    profile = lock_profile(user_id)
-    day = timezone.localtime(now, _zone(profile)).date()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_TABLE} (user_id, day, answers, recalled) VALUES (%s, %s, 1, %s) "
-            + _ON_CONFLICT_ADD,
-            [user_id, day, int(recalled)],
-        )
-    return profile
+def local_day(profile: Profile | None, now: datetime.datetime) -> datetime.date:
+    """The learner's day at `now`, in their time zone (read with their profile locked)."""
+    return timezone.localtime(now, _zone(profile)).date()
 
 
-def _count_answer_postgres(*, user_id: int, recalled: bool, now: datetime.datetime):
-    # The CTE `profile` is evaluated once: the upsert's zone and the row returned are the
-    # locked row's. PostgreSQL knows the same zone names (rebuild's TruncDate uses them too).
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in _PROFILE_FIELDS)
-    profile_table = Profile._meta.db_table
+def count_answer_sql(*, user_id: int, day: datetime.date, recalled: bool) -> tuple[str, list]:
+    """The upsert adding one answer to the learner's roll-up for `day`, as SQL and its
+    parameters: on PostgreSQL the grade runs it as a CTE of its one write (quizzes.grade_sql)."""
     sql = (
-        f"WITH profile AS (SELECT {columns} FROM {profile_table} WHERE user_id = %s "
-        "FOR NO KEY UPDATE), "
-        f"counted AS (INSERT INTO {_TABLE} (user_id, day, answers, recalled) VALUES (%s, "
-        "(%s::timestamptz AT TIME ZONE COALESCE((SELECT time_zone FROM profile), %s))::date, "
-        f"1, %s) {_ON_CONFLICT_ADD}) "
-        "SELECT * FROM profile"
+        f"INSERT INTO {_TABLE} (user_id, day, answers, recalled) VALUES (%s, %s, 1, %s) "
+        + _ON_CONFLICT_ADD
     )
-    default_zone = str(timezone.get_default_timezone())
+    return sql, [user_id, day, int(recalled)]
+
+
+def count_answer(*, user_id: int, day: datetime.date, recalled: bool) -> None:
+    """Add one answer to the learner's roll-up for `day`: their local day (local_day) as
+    read with their profile locked, inside the grade's transaction."""
+    sql, params = count_answer_sql(user_id=user_id, day=day, recalled=recalled)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, user_id, now, default_zone, int(recalled)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(_PROFILE_FIELDS, row, strict=True)
-    ]
-    return Profile.from_db(connection.alias, [field.attname for field in _PROFILE_FIELDS], values)
+        cursor.execute(sql, params)
 
 
 def uncount_answer(*, user_id: int, recalled: bool, answered_at: datetime.datetime) -> None:
     """Take back one answer given at `answered_at` from the learner's roll-up (undo), with
     their profile locked as for counting it."""
-    day = timezone.localtime(answered_at, _zone(lock_profile(user_id))).date()
+    day = local_day(lock_profile(user_id), answered_at)
     # Not the upsert: its VALUES row would break the non-negative CHECK first.
     DailyActivity.objects.filter(user_id=user_id, day=day).update(
         answers=F("answers") - 1, recalled=F("recalled") - int(recalled)

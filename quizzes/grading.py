@@ -14,9 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import activity
-from quizzes import scheduling
+from quizzes import grade_sql, scheduling
 from quizzes.models import (
-    RECALLED_GRADES,
     Answer,
     Card,
     Grade,
@@ -86,25 +85,29 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
     revealed_at = item.revealed_at
     shown_at = session.current_shown_at
     ticked = sorted(set(key_point_ids))
-    recalled = grade in RECALLED_GRADES
-    # The profile first, locked: its time zone, scheduler settings and interview date all
-    # shape this grade. Counting the day's roll-up in the same statement saves a round trip;
-    # a duplicate grade rolls it back with the rest.
-    profile = activity.count_answer(user_id=session.user_id, recalled=recalled, now=now)
-    card_before = _update_card(
-        user_id=session.user_id, question_id=item.question_id, grade=grade, now=now, profile=profile
+    user_id, question_id = session.user_id, item.question_id
+    # The profile first, then the card, both locked: the profile's time zone, scheduler
+    # settings and interview date all shape this grade.
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        profile, card = grade_sql.lock(user_id=user_id, question_id=question_id)
+    else:
+        profile = activity.lock_profile(user_id)
+        card = _locked_card(user_id=user_id, question_id=question_id)
+    new_card = _reviewed(
+        card, user_id=user_id, question_id=question_id, grade=grade, now=now, profile=profile
     )
     points_before = None
     if ticked or grade == Grade.AGAIN:
         # A grade with nothing ticked says nothing about the points unless it is Again:
         # many learners press Good without using the checklist.
         points_before = _remember_points(
-            user_id=session.user_id, question=item.question, ticked=set(ticked), now=now
+            user_id=user_id, question=item.question, ticked=set(ticked), now=now
         )
-    answer = Answer.objects.create(
-        user_id=session.user_id,
+    answer = Answer(
+        user_id=user_id,
         session=session,
-        question_id=item.question_id,
+        question_id=question_id,
         grade=grade,
         key_points_ticked=ticked,
         key_points_suggested=sorted(item.key_points_suggested),
@@ -115,26 +118,52 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         seconds_to_grade=_seconds(revealed_at or shown_at, now),
         answered_at=now,
         before={
-            "card": card_before,
+            "card": _card_snapshot(card),
             "shown_at": shown_at.isoformat() if shown_at else None,
             "points": points_before,
         },
     )
     finished = item.position + 1 >= session.size
+    day = activity.local_day(profile, now)
+    write = grade_sql.write if postgresql else _write
     # Not if the learner abandoned the session meanwhile (another tab): then nothing of
-    # this grade is kept, and the session stays abandoned rather than also finished.
-    updated = PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
-        answered=F("answered") + 1,
-        recalled=F("recalled") + int(recalled),
-        current_shown_at=now,
-        last_answer=answer,
-        **({"finished_at": now} if finished else {}),
+    # this grade is kept, and the session stays abandoned rather than also finished. A
+    # duplicate grade fails on the answer's unique constraint: the same, all rolled back.
+    written = write(
+        card=card,
+        new_card=new_card,
+        answer=answer,
+        day=day,
+        session=session,
+        finished=finished,
+        now=now,
     )
-    if not updated:
+    if not written:
         raise _SessionOver
     if finished:
-        _refit_after_commit(session.user_id)
+        _refit_after_commit(user_id)
     return answer
+
+
+def _write(*, card, new_card, answer, day, session, finished, now) -> bool:
+    """grade_sql.write through the ORM, one write at a time (SQLite)."""
+    activity.count_answer(user_id=answer.user_id, day=day, recalled=answer.recalled)
+    if card is None:
+        new_card.save(force_insert=True)
+    else:
+        Card.objects.filter(pk=card.pk).update(
+            **{name: getattr(new_card, name) for name in CARD_STATE_FIELDS}
+        )
+    answer.save(force_insert=True)
+    return bool(
+        PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
+            answered=F("answered") + 1,
+            recalled=F("recalled") + int(answer.recalled),
+            current_shown_at=now,
+            last_answer=answer,
+            **({"finished_at": now} if finished else {}),
+        )
+    )
 
 
 POINT_FIELDS = ("hits", "misses", "streak", "last_seen", "due")
@@ -242,11 +271,11 @@ def _card_fields(snapshot: dict) -> dict:
     return fields
 
 
-def _update_card(
-    *, user_id: int, question_id: int, grade: int, now: datetime, profile
-) -> dict | None:
-    """Apply the grade to the learner's card; returns the card as it was (for undo)."""
-    card = _locked_card(user_id=user_id, question_id=question_id)
+def _reviewed(
+    card: Card | None, *, user_id: int, question_id: int, grade: int, now: datetime, profile
+) -> Card:
+    """The learner's card after this grade (unsaved): `card` reviewed by their scheduler,
+    due no later than their interview allows, or a new card when `card` is None."""
     new = scheduling.review(
         card,
         question_id=question_id,
@@ -254,33 +283,24 @@ def _update_card(
         now=now,
         scheduler=scheduling.scheduler_for(profile),
     )
-    due = scheduling.planned_due(
-        new.due,
+    return Card(
+        pk=card.pk if card else None,
+        user_id=user_id,
         question_id=question_id,
-        now=now,
-        interview_at=scheduling.interview_start(profile),
-    )
-    fields = {
-        "state": new.state.value,
-        "step": new.step,
-        "stability": new.stability,
-        "difficulty": new.difficulty,
-        "due": due,
-        "last_review": new.last_review,
-    }
-    if card is None:
-        Card.objects.create(
-            user_id=user_id,
+        state=new.state.value,
+        step=new.step,
+        stability=new.stability,
+        difficulty=new.difficulty,
+        due=scheduling.planned_due(
+            new.due,
             question_id=question_id,
-            reviews=1,
-            lapses=int(grade == 1),
-            **fields,
-        )
-    else:
-        Card.objects.filter(pk=card.pk).update(
-            reviews=F("reviews") + 1, lapses=F("lapses") + int(grade == 1), **fields
-        )
-    return _card_snapshot(card)
+            now=now,
+            interview_at=scheduling.interview_start(profile),
+        ),
+        last_review=new.last_review,
+        reviews=(card.reviews if card else 0) + 1,
+        lapses=(card.lapses if card else 0) + int(grade == Grade.AGAIN),
+    )
 
 
 def _locked_card(*, user_id: int, question_id: int) -> Card | None:

@@ -222,3 +222,36 @@ def test_missed_questions_are_those_graded_again(learner):
     ).session
     _grade_all(session, [Grade.AGAIN, Grade.GOOD, Grade.AGAIN])
     assert missed_in(session) == [q1.pk, q3.pk]
+
+
+@pytest.mark.django_db(transaction=True)  # the grade rolls back its own transaction
+def test_a_grade_in_a_session_abandoned_meanwhile_keeps_nothing(learner):
+    QuestionFactory.create_batch(2)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
+    item = session.items.get(position=0)
+    # Another tab abandons the session after this one read it.
+    PracticeSession.objects.filter(pk=session.pk).update(abandoned_at=timezone.now())
+    result = services.record_grade(session=session, item=item, grade=3, key_point_ids=[])
+    assert not result.recorded
+    session.refresh_from_db()
+    assert session.answered == 0 and session.last_answer_id is None
+    assert not Answer.objects.exists()
+    assert not Card.objects.exists()
+    assert not DailyActivity.objects.exists()
+
+
+def test_a_learner_without_a_profile_is_graded_on_the_default_scheduler(learner):
+    assert not Profile.objects.filter(user=learner).exists()
+    QuestionFactory.create_batch(1)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=1).session
+    now = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+    _grade_all(session, [Grade.GOOD], now=now)
+    card = Card.objects.get()
+    assert (card.reviews, card.lapses, card.last_review) == (1, 0, now)
+    answer = Answer.objects.get()
+    session.refresh_from_db()
+    assert session.last_answer_id == answer.pk and session.is_finished
+    # The roll-up counts it on the site's default zone's day (UTC here).
+    assert list(DailyActivity.objects.values_list("day", "answers", "recalled")) == [
+        (now.date(), 1, 1)
+    ]

@@ -1,0 +1,85 @@
+"""Hand-written statements' rows, read and written as the ORM would.
+
+The answer loop's hot statements (quizzes.cards, quizzes.grade_sql) are written out once
+from the models' fields: compiling them through the ORM on every request cost more CPU
+than running them (issue #22). These helpers keep them faithful to the models: columns
+come from `_meta`, values read go through the backend's converters and `Model.from_db`,
+and values written through each field's `get_db_prep_save`.
+"""
+
+from django.db import connection
+from django.db.models import Model
+
+
+class Columns:
+    """A model's concrete columns under a table alias, for a SELECT list."""
+
+    def __init__(self, model: type[Model], alias: str, *, exclude: tuple[str, ...] = ()):
+        self.model = model
+        self.alias = alias
+        self.fields = [f for f in model._meta.concrete_fields if f.column not in exclude]
+        self.attnames = [field.attname for field in self.fields]
+        self._pk_index = self.attnames.index(model._meta.pk.attname)
+        self._converters: dict[str, list] = {}
+
+    def sql(self) -> str:
+        quote = connection.ops.quote_name
+        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+
+    def converters(self) -> list:
+        """Per column, what the ORM would apply to it (UUIDs, dates and JSON on SQLite...)."""
+        if connection.vendor not in self._converters:
+            found = []
+            for field in self.fields:
+                column = field.get_col(self.model._meta.db_table)
+                found.append(
+                    (
+                        connection.ops.get_db_converters(column)
+                        + column.get_db_converters(connection),
+                        column,
+                    )
+                )
+            self._converters[connection.vendor] = found
+        return self._converters[connection.vendor]
+
+    def instance(self, values) -> Model | None:
+        """The model instance of these columns of a row (None: a LEFT JOIN found no row)."""
+        values = [
+            _convert(value, *converter)
+            for value, converter in zip(values, self.converters(), strict=True)
+        ]
+        if values[self._pk_index] is None:
+            return None
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def split(row, *columns: Columns) -> list[Model | None]:
+    """One row of `SELECT a.sql(), b.sql(), ...` as the instances of each."""
+    instances, start = [], 0
+    for part in columns:
+        end = start + len(part.fields)
+        instances.append(part.instance(row[start:end]))
+        start = end
+    return instances
+
+
+def _convert(value, converters, column):
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
+def insert(obj: Model, *, returning_pk: bool = False) -> tuple[str, list]:
+    """`INSERT INTO` the instance's table with every concrete field (an auto primary key
+    is left to the database), as SQL and parameters to use as a statement or a CTE."""
+    meta = obj._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning_pk:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+    return sql, params

@@ -5,14 +5,16 @@ count, the page's rows (the learner's card, marks and last grade as subqueries o
 one query) and the filter choices, which are cached.
 """
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     Case,
@@ -47,6 +49,9 @@ EXCERPT_CHARS = 220
 MASTERED_DAYS = 21
 FACETS_KEY = "library-facets:v1"
 FACETS_SECONDS = 300
+RANKED_KEY = "library-ranked:v1"
+RANKED_SECONDS = 60
+PER_PAGE = 20
 
 
 class Mine(TextChoices):
@@ -113,7 +118,7 @@ def _any(lookups) -> Q:
     return found
 
 
-def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
+def _tsquery(terms: list[str]) -> SearchQuery:
     def either(term: str, suffix: str = "") -> str:
         word, *stems = search_forms(term)
         options = [f"{word}{suffix}", *(f"{stem}:*" for stem in stems)]
@@ -123,23 +128,33 @@ def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
     if len(terms) > 1:
         # "layer norm" also finds LayerNorm, which the parser keeps as one word.
         raw = f"({raw}) | {''.join(terms)}:*"
-    query = SearchQuery(raw, search_type="raw", config="english")
-    return (
-        queryset.filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            excerpt=SearchHeadline(
-                "answer",
-                query,
-                config="english",
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=1,
-            ),
+    return SearchQuery(raw, search_type="raw", config="english")
+
+
+def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    query = _tsquery(terms)
+    return with_excerpt(
+        queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)),
+        terms,
+    ).order_by("-rank", "topic__order", "key")
+
+
+def with_excerpt(queryset: QuerySet, terms: list[str]) -> QuerySet:
+    """On PostgreSQL, each question's `excerpt`: its answer around the words, marked by
+    ts_headline (elsewhere excerpt_html cuts it in Python)."""
+    if not terms or not _is_postgresql(queryset):
+        return queryset
+    return queryset.annotate(
+        excerpt=SearchHeadline(
+            "answer",
+            _tsquery(terms),
+            config="english",
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=1,
         )
-        .order_by("-rank", "topic__order", "key")
     )
 
 
@@ -233,18 +248,60 @@ class CappedPaginator(Paginator):
 
     A broad search matches most of the bank, and counting every match costs as much as
     ranking them all; the first `cap` rows (in any order) are enough to say how many pages
-    a learner would ever page through.
+    a learner would ever page through. Over a list (ranked_ids), the list stops there.
     """
 
     cap = 1000
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, list):
+            return len(self.object_list)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+
+def ranked_ids(chosen: LibraryFilter) -> list[int]:
+    """The ids of the published questions that the filter's public part (words, topic,
+    difficulty, tag) picks, best first, at most CappedPaginator.cap + 1 of them.
+
+    They are the same for every learner, so they are cached for RANKED_SECONDS: search as
+    you type asks for the same words again and again, and a broad search ranks every
+    match in the bank (issue #15). The page's rows are read afresh (library_page), so a
+    question retired meanwhile is left out at once; an edit moves its rank a minute later
+    at most.
+    """
+    public = (search_terms(chosen.text), chosen.topic, chosen.difficulty, chosen.tag)
+    digest = hashlib.blake2b(repr(public).encode(), digest_size=12).hexdigest()
+
+    def compute() -> list[int]:
+        anyone = replace(chosen, mine="")
+        questions = library_questions(user=AnonymousUser(), chosen=anyone, now=None)
+        return list(questions.values_list("pk", flat=True)[: CappedPaginator.cap + 1])
+
+    return cache.get_or_set(f"{RANKED_KEY}:{digest}", compute, RANKED_SECONDS)
+
+
+def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple[Page, list]:
+    """One page of the library (by its `number`, as the address gives it) and its
+    questions, each with the learner's state and, for a search, its excerpt."""
+    if chosen.mine and user.is_authenticated:
+        # The learner's own status narrows the list: ranked for them alone.
+        page = CappedPaginator(library_questions(user=user, chosen=chosen, now=now), PER_PAGE)
+        page = page.get_page(number)
+        return page, list(page)
+    page = CappedPaginator(ranked_ids(chosen), PER_PAGE).get_page(number)
+    ids = page.object_list
+    questions = Question.objects.published().select_related("topic").filter(pk__in=ids)
+    if user.is_authenticated:
+        questions = with_learner_state(questions, user)
+    questions = with_excerpt(questions, search_terms(chosen.text))
+    found = {question.pk: question for question in questions}
+    # In rank order; one retired since the ranking was cached is left out.
+    return page, [found[pk] for pk in ids if pk in found]
 
 
 def badges(question, now: datetime) -> list[str]:

@@ -30,11 +30,11 @@ from quizzes.library.forms import (
     SuspendForm,
 )
 from quizzes.library.queries import (
-    CappedPaginator,
     LibraryFilter,
     badges,
     excerpt_html,
     facets,
+    library_page,
     library_questions,
     question_url,
     schedule_in_words,
@@ -43,7 +43,6 @@ from quizzes.library.queries import (
 from quizzes.models import Answer, Card, Grade, Mode, Question, Topic, UserQuestion
 from quizzes.scheduling import scheduler_for
 
-PER_PAGE = 20
 LIBRARY_TEMPLATE = "quizzes/library.html"
 QUESTION_TEMPLATE = "quizzes/question.html"
 FILTER_FIELDS = ("q", "topic", "difficulty", "tag", "mine")
@@ -92,8 +91,9 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
     form = LibraryFilterForm(data, facets=facets(), personal=request.user.is_authenticated)
     chosen = _chosen(form)
     now = timezone.now()
-    questions = library_questions(user=request.user, chosen=chosen, now=now)
-    page = CappedPaginator(questions, PER_PAGE).get_page(data.get("page"))
+    page, questions = library_page(
+        user=request.user, chosen=chosen, now=now, number=data.get("page")
+    )
     terms = search_terms(chosen.text)
     rows = [
         {
@@ -101,7 +101,7 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
             "excerpt": excerpt_html(question, terms) if terms else "",
             "badges": badges(question, now),
         }
-        for question in page
+        for question in questions
     ]
     canonical = reverse("library_topic", args=[topic.slug]) if topic else reverse("library")
     return {

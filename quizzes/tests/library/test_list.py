@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from quizzes.library import services as library_services
-from quizzes.library.queries import FACETS_KEY
+from quizzes.models import Question, Status
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 from quizzes.tests.library.helpers import HTMX, grade_in_library, question_url
 
@@ -155,13 +155,35 @@ def test_library_queries_do_not_grow_with_the_bank(
 ):
     topic = TopicFactory()
     QuestionFactory.create_batch(3, topic=topic)
-    cache.delete(FACETS_KEY)
-    # Session and user; the filter choices (topics, tags; cached after); the count; the
-    # page of questions with the learner's card, marks and last grade as subqueries.
+    cache.clear()
+    # Session and user; the filter choices (topics, tags) and the ranked ids, both cached
+    # after (with "mine", the count instead); the page of questions with the learner's
+    # card, marks and last grade as subqueries.
     small = _library_queries(learner_client, django_assert_max_num_queries, params, 8)
     QuestionFactory.create_batch(40, topic=topic)
     for question in list(topic.questions.all()[:5]):
         grade_in_library(learner, question, 3)
-    cache.delete(FACETS_KEY)
+    cache.clear()
     large = _library_queries(learner_client, django_assert_max_num_queries, params, 8)
     assert small == large
+
+
+def test_a_repeated_search_is_not_ranked_again_and_shows_the_questions_as_they_are_now(
+    learner_client, learner, django_assert_max_num_queries
+):
+    topic = TopicFactory()
+    first, second = QuestionFactory.create_batch(2, topic=topic, prompt="What is dropout?")
+    params = {"q": "dropout"}
+    learner_client.get(reverse("library"), {"q": "what"})  # the filter choices are cached
+    first_time = _library_queries(learner_client, django_assert_max_num_queries, params, 8)
+    # The ranking is cached: as you type, the same words come back again and again.
+    again = _library_queries(learner_client, django_assert_max_num_queries, params, 8)
+    assert again == first_time - 1
+    # What the page shows is read afresh: a retired question is gone at once, and the
+    # learner's own state is theirs as of now.
+    Question.objects.filter(pk=first.pk).update(status=Status.RETIRED)
+    grade_in_library(learner, second, 1)
+    page = learner_client.get(reverse("library"), params).content.decode()
+    assert question_url(first) not in page and question_url(second) in page
+    assert page.count('class="library-prompt"') == 1
+    assert "Missed last time" in page

@@ -175,6 +175,8 @@ def load_phases(args, server, meter, scenes: dict) -> dict:
         ("interview_report", write_identities(WORK / "report.txt", loopers, own("report"))),
         ("floor", None),
     ]
+    if args.phases:
+        phases = [phase for phase in phases if phase[0] in args.phases]
     endpoints = {}
     for number, (mode, identities) in enumerate(phases):
         log(f"Phase {mode}: {args.warmup:g} s warm-up, {args.seconds:g} s measured")
@@ -243,6 +245,13 @@ def main(argv=None) -> None:
     parser.add_argument("--connections", type=int, default=4, help="Concurrent wrk connections.")
     parser.add_argument("--runs", type=int, default=15, help="In-process runs per median.")
     parser.add_argument("--no-readme", action="store_true", help="Leave README.md alone.")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        metavar="PHASE",
+        help="A quick look at these load phases alone (floor, write_floor, answer_loop...): "
+        "no in-process measures, nothing written.",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -259,10 +268,13 @@ def main(argv=None) -> None:
     copy_seconds = round(time.monotonic() - copy_started, 1)
     if not infra.collectstatic(RUN_DB, WORK):
         log("Static files unchanged since the last collectstatic")
-    # A server in use has its questions' HTML cached; the cache (Redis database 14)
-    # outlives runs, and this fills whatever is missing.
+    # A server in use has its questions' HTML stored with their rows (Question.save);
+    # make_bench_data's COPY bypasses that, and this fills whatever is missing.
     warm = in_process(RUN_DB, "warm")
-    log(f"Checked the render cache of {warm['questions']:,} questions in {warm['seconds']} s")
+    log(
+        f"Checked the rendered HTML of {warm['questions']:,} questions in {warm['seconds']} s "
+        f"({warm['stored']:,} stored)"
+    )
 
     # Learners the load phases drive, none of them the in-process ones (learner-0996..0999).
     loopers = [f"learner-{i + 1:04d}" for i in range(args.connections)]
@@ -278,6 +290,16 @@ def main(argv=None) -> None:
         endpoints = load_phases(args, server, meter, scenes)
     finally:
         server.stop()
+    if args.phases:
+        base = "write_floor" if "write_floor" in endpoints else "floor"
+        for key, row in endpoints.items():
+            ratio = (
+                f", {row['rps'] / endpoints[base]['rps']:.1%} of {base}"
+                if base in endpoints
+                else ""
+            )
+            log(f"{key}: {row['rps']}/s, p95 {row['p95_ms']} ms, cores {row['cpu']}{ratio}")
+        return
 
     log("In-process: queries per request and server time")
     measured = in_process(RUN_DB, "endpoints", "--runs", str(args.runs))

@@ -22,6 +22,7 @@ from quizzes.bank.records import (
 )
 from quizzes.bank.summary import Kept, Summary
 from quizzes.models import FollowUp, KeyPoint, Question, Topic
+from quizzes.models.questions import RENDERED_FIELDS
 
 # How often `progress` hears about questions being written.
 PROGRESS_EVERY = 100
@@ -240,6 +241,9 @@ def write_questions(
         if progress and (done % PROGRESS_EVERY == 0 or done == len(records)):
             progress(done, len(records))
 
+    # Bulk writes bypass Question.save, which stores each question rendered.
+    for question in [*(question for question, _ in new), *changed]:
+        question.fill_rendered()
     if new:
         Question.objects.bulk_create([question for question, _ in new], batch_size=CHUNK)
         point_creates += [
@@ -255,7 +259,7 @@ def write_questions(
     if changed:
         Question.objects.bulk_update(
             changed,
-            [*QUESTION_COLUMNS, "imported_hash", "updated_at", "updated_by"],
+            [*QUESTION_COLUMNS, *RENDERED_FIELDS, "imported_hash", "updated_at", "updated_by"],
             batch_size=CHUNK,
         )
         summary.updated = len(changed)

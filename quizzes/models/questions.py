@@ -68,6 +68,8 @@ RENDER_VERSION = 1
 RENDER_CACHE_SECONDS = 60 * 60 * 24 * 7
 # Prompts and answers kept rendered in each process (a few kB each): the bank and then some.
 RENDERED_IN_PROCESS = 4096
+# A question's name (its prompt's first line) is cut to this many characters.
+NAME_CHARS = 80
 
 
 # A relative tolerance above this accepts answers off by more than half: not a check.
@@ -108,7 +110,11 @@ class QuestionQuerySet(models.QuerySet):
 
 # A question's revision holds its key points and follow-ups: History shows and reverts
 # them together.
-@reversion.register(follow=["key_points", "follow_ups"])
+# (Not the stored HTML: it follows from the text, and a reverted text is rendered anew.)
+@reversion.register(
+    follow=["key_points", "follow_ups"],
+    exclude=["prompt_rendered", "answer_rendered", "rendered_from"],
+)
 class Question(models.Model):
     key = models.CharField(
         max_length=100,
@@ -177,6 +183,13 @@ class Question(models.Model):
     # When the question's current hash differs, an editor changed it since, and a
     # load keeps the edit unless told to overwrite it. Empty: never loaded from a file.
     imported_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The prompt and answer as HTML, rendered when the question was saved, and the digest
+    # (render_digest) of the text and renderer they came from. Every page that shows the
+    # question reads them with its row; a row whose digest no longer matches (an update()
+    # that bypassed save, a new RENDER_VERSION) is rendered through the caches instead.
+    prompt_rendered = models.TextField(blank=True, editable=False)
+    answer_rendered = models.TextField(blank=True, editable=False)
+    rendered_from = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -190,7 +203,26 @@ class Question(models.Model):
 
     def __str__(self):
         first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
-        return Truncator(first_line).chars(80)
+        if len(first_line) <= NAME_CHARS:
+            # Most are: Truncator costs a library page a twentieth of its time (issue #15).
+            return first_line
+        return Truncator(first_line).chars(NAME_CHARS)
+
+    def save(self, *args, **kwargs):
+        self.fill_rendered()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"prompt", "answer"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
+        super().save(*args, **kwargs)
+
+    def fill_rendered(self) -> None:
+        """Store the prompt and answer rendered, unless they already are from this text
+        (the bank loader calls it before its bulk writes, which bypass save)."""
+        digest = render_digest(self.prompt, self.answer)
+        if self.rendered_from != digest:
+            self.prompt_rendered = str(render_markdown(self.prompt))
+            self.answer_rendered = str(render_markdown(self.answer))
+            self.rendered_from = digest
 
     def clean(self):
         super().clean()
@@ -223,8 +255,12 @@ class Question(models.Model):
         return self._rendered("answer")
 
     def _rendered(self, field: str) -> SafeString:
-        """Markdown rendered once per revision of the question, then served from the cache."""
+        """The field's Markdown as HTML: as stored with the row when it is current, else
+        rendered once per revision of the question and served from the caches."""
         text = getattr(self, field)
+        if self.rendered_from and self.rendered_from == render_digest(self.prompt, self.answer):
+            # Sanitised by render_markdown before it was stored.
+            return mark_safe(getattr(self, f"{field}_rendered"))
         if self.pk is None or self.updated_at is None:
             return render_markdown(text)
         # The digest also catches edits that bypass updated_at (queryset.update()).
@@ -232,6 +268,15 @@ class Question(models.Model):
         revision = f"{self.pk}:{self.updated_at.timestamp()}:{digest}"
         # Sanitised by render_markdown before it was cached.
         return mark_safe(_cached_html(f"question-html:{RENDER_VERSION}:{field}:{revision}", text))
+
+
+RENDERED_FIELDS = ("prompt_rendered", "answer_rendered", "rendered_from")
+
+
+def render_digest(prompt: str, answer: str) -> str:
+    """What a question's stored HTML was rendered from: its text and the renderer."""
+    source = f"{RENDER_VERSION}\0{prompt}\0{answer}".encode()
+    return hashlib.blake2b(source, digest_size=16).hexdigest()
 
 
 @functools.lru_cache(maxsize=RENDERED_IN_PROCESS)

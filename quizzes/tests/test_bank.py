@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 
 from quizzes.bank import export_bank, load_bank
 from quizzes.models import KeyPoint, Question, Status, Topic
+from quizzes.models.questions import render_digest
+from quizzes.rendering import render_markdown
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,9 @@ def test_load_creates_topics_questions_and_key_points(tmp_path):
         "Early estimates are biased",
     ]
     assert str(summary) == "Questions: 2 new, 0 updated, 0 unchanged; topics: 1 new"
+    # Stored rendered, though the loader writes in bulk (bypassing Question.save).
+    assert question.rendered_from == render_digest(question.prompt, question.answer)
+    assert question.prompt_rendered == render_markdown(question.prompt)
 
 
 def test_second_load_is_a_no_op(tmp_path, django_assert_max_num_queries):

@@ -133,31 +133,42 @@ def test_render_markdown_returns_safe_string():
 
 
 @pytest.mark.django_db
-def test_question_html_is_rendered_once_per_revision():
-    question = QuestionFactory(prompt="What is $x_1$?", answer="**Bold** answer")
-
+def test_question_html_is_rendered_when_saved_and_read_with_the_row():
     with mock.patch.object(models, "render_markdown", wraps=render_markdown) as renderer:
-        first = question.prompt_html
-        # A fresh instance (another request) hits the cache too.
-        second = models.Question.objects.get(pk=question.pk).prompt_html
-        assert renderer.call_count == 1
-        assert first == second == '<p>What is <span class="math inline">x_1</span>?</p>\n'
+        question = QuestionFactory(prompt="What is $x_1$?", answer="**Bold** answer")
+        assert renderer.call_count == 2  # the prompt and the answer, when saved
 
-        assert question.answer_html == "<p><strong>Bold</strong> answer</p>\n"
+        # Another request's instance reads the HTML with the row: no render, no cache.
+        fresh = models.Question.objects.get(pk=question.pk)
+        with mock.patch.object(models.cache, "get") as shared:
+            assert fresh.prompt_html == '<p>What is <span class="math inline">x_1</span>?</p>\n'
+            assert fresh.answer_html == "<p><strong>Bold</strong> answer</p>\n"
+        shared.assert_not_called()
         assert renderer.call_count == 2
 
         question.prompt = "What is $y_2$?"
         question.save()
-        assert "y_2" in question.prompt_html
-        assert renderer.call_count == 3
+        assert renderer.call_count == 4
         assert "y_2" in models.Question.objects.get(pk=question.pk).prompt_html
-        assert renderer.call_count == 3
+        question.save(update_fields=["prompt"])  # the same text: nothing to render again
+        assert renderer.call_count == 4
+
+
+@pytest.mark.django_db
+def test_html_stored_by_another_renderer_is_not_served(monkeypatch):
+    question = QuestionFactory(prompt="Kept *here*")
+    monkeypatch.setattr(models, "RENDER_VERSION", models.RENDER_VERSION + 1)
+    with mock.patch.object(models, "render_markdown", wraps=render_markdown) as renderer:
+        assert "<em>here</em>" in models.Question.objects.get(pk=question.pk).prompt_html
+    assert renderer.call_count == 1
 
 
 @pytest.mark.django_db
 def test_question_html_is_kept_in_the_process_in_front_of_the_cache():
-    question = QuestionFactory(prompt="Kept *here*")
-    assert "<em>here</em>" in question.prompt_html
+    question = QuestionFactory(prompt="Old")
+    # Text changed without save: the stored HTML is stale, the caches serve instead.
+    models.Question.objects.filter(pk=question.pk).update(prompt="Kept *here*")
+    assert "<em>here</em>" in models.Question.objects.get(pk=question.pk).prompt_html
     with mock.patch.object(models.cache, "get") as shared:
         # Another request's instance of the same revision: no round trip to the cache.
         assert "<em>here</em>" in models.Question.objects.get(pk=question.pk).prompt_html

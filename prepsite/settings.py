@@ -119,6 +119,16 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = envint("DB_CONN_MAX_AGE", "60")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound by the server, and a statement run five times on a connection kept
+    # prepared: the answer loop's hot statements are then planned once per connection
+    # instead of every time (planning the practice card's read cost more than running it).
+    # Behind a pooler in transaction mode that cannot keep prepared statements, set
+    # DB_PREPARE_THRESHOLD to "" to turn preparing off.
+    prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5") != ""
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "5") if prepare else None,
+    }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids

@@ -1,9 +1,11 @@
-"""What every page's frame (base.html) needs in its template context."""
+"""What every page's frame (base.html) needs in its template context: the header's links
+and the static files it loads, worked out once per process."""
 
 from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 # The header's destinations, by the name base.html uses for each.
@@ -21,6 +23,24 @@ NAV = {
 }
 
 
+# The files every page links, by the name base.html uses for each.
+ASSETS = {
+    "favicon": "img/favicon.svg",
+    "app_css": "css/app.css",
+    "code_css": "css/code.css",
+    "app_js": "js/app.js",
+    "katex_js": "vendor/katex/katex.min.js",
+    "katex_css": "vendor/katex/katex.min.css",
+}
+
+
+@cache
+def _asset_urls(script_prefix: str) -> dict[str, str]:
+    # The static files' addresses (hashed in production) do not change while a process
+    # runs: the storage reads its manifest once. `{% static %}` looked each up per page.
+    return {key: static(path) for key, path in ASSETS.items()}
+
+
 @cache
 def _nav_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
     # Reversed once per process, prefix and URLconf: the header links each of these up
@@ -32,6 +52,7 @@ def navigation(request: HttpRequest) -> dict:
     match = getattr(request, "resolver_match", None)
     return {
         "nav": _nav_urls(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)),
+        "assets": _asset_urls(get_script_prefix()),
         # For aria-current: the page's URL name, when it has one (not on a 404).
         "nav_current": match.url_name if match else None,
     }

@@ -4,6 +4,7 @@ process, yet right for whoever is logged in, the page they are on and the script
 import re
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse, set_script_prefix
 
 
@@ -58,3 +59,11 @@ def test_links_follow_the_script_prefix_once_served_under_one(learner_client):
         set_script_prefix("/")
     assert 'href="/prep/questions/"' in header
     assert 'href="/questions/"' not in header
+
+
+@pytest.mark.django_db
+def test_every_page_links_its_stylesheets_and_scripts(client):
+    html = client.get(reverse("library")).content.decode()
+    for path in ("css/app.css", "css/code.css", "js/app.js", "img/favicon.svg"):
+        assert f'"{static(path)}"' in html, path
+    assert f'data-katex-js="{static("vendor/katex/katex.min.js")}"' in html

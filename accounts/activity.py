@@ -39,8 +39,9 @@ def _zone(profile: Profile | None) -> datetime.tzinfo:
     return profile.zone if profile else timezone.get_default_timezone()
 
 
-def local_day(profile: Profile | None, now: datetime.datetime) -> datetime.date:
-    """The learner's day at `now`, in their time zone (read with their profile locked)."""
+def answer_day(profile: Profile | None, now: datetime.datetime) -> datetime.date:
+    """The day an answer given at `now` counts on: the learner's local day, in the time zone
+    of their profile (read with the row locked)."""
     return timezone.localtime(now, _zone(profile)).date()
 
 
@@ -55,17 +56,19 @@ def count_answer_sql(*, user_id: int, day: datetime.date, recalled: bool) -> tup
 
 
 def count_answer(*, user_id: int, day: datetime.date, recalled: bool) -> None:
-    """Add one answer to the learner's roll-up for `day`: their local day (local_day) as
+    """Add one answer to the learner's roll-up for `day`: their local day (answer_day) as
     read with their profile locked, inside the grade's transaction."""
     sql, params = count_answer_sql(user_id=user_id, day=day, recalled=recalled)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
-def uncount_answer(*, user_id: int, recalled: bool, answered_at: datetime.datetime) -> None:
+def uncount_answer(
+    *, user_id: int, profile: Profile | None, recalled: bool, answered_at: datetime.datetime
+) -> None:
     """Take back one answer given at `answered_at` from the learner's roll-up (undo), with
-    their profile locked as for counting it."""
-    day = local_day(lock_profile(user_id), answered_at)
+    `profile` their profile as locked for it (lock_profile), as for counting it."""
+    day = answer_day(profile, answered_at)
     # Not the upsert: its VALUES row would break the non-negative CHECK first.
     DailyActivity.objects.filter(user_id=user_id, day=day).update(
         answers=F("answers") - 1, recalled=F("recalled") - int(recalled)

@@ -14,7 +14,7 @@ from django.db import connection
 from accounts import activity
 from accounts.models import Profile
 from quizzes import rows
-from quizzes.models import Answer, Card, PracticeSession
+from quizzes.models import CARD_STATE_FIELDS, Answer, Card, PracticeSession
 
 _PROFILE = rows.Columns(Profile, "p")
 _CARD = rows.Columns(Card, "c")
@@ -23,11 +23,12 @@ _statements: dict[str, str] = {}
 
 def _lock_sql() -> str:
     if "lock" not in _statements:
+        quote = connection.ops.quote_name
         _statements["lock"] = (
             f"SELECT {_PROFILE.sql()}, {_CARD.sql()} FROM (SELECT 1) AS one "
-            f"LEFT JOIN (SELECT * FROM {Profile._meta.db_table} WHERE user_id = %s "
+            f"LEFT JOIN (SELECT * FROM {quote(Profile._meta.db_table)} WHERE user_id = %s "
             "FOR NO KEY UPDATE) AS p ON TRUE "
-            f"LEFT JOIN (SELECT * FROM {Card._meta.db_table} WHERE user_id = %s "
+            f"LEFT JOIN (SELECT * FROM {quote(Card._meta.db_table)} WHERE user_id = %s "
             "AND question_id = %s FOR UPDATE) AS c ON TRUE"
         )
     return _statements["lock"]
@@ -43,12 +44,8 @@ def lock(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None
     return profile, card
 
 
-_CARD_UPDATE = (
-    f"UPDATE {Card._meta.db_table} SET state = %s, step = %s, stability = %s, "
-    "difficulty = %s, due = %s, last_review = %s, reviews = %s, lapses = %s WHERE id = %s"
-)
 _SESSION_UPDATE = (
-    f"UPDATE {PracticeSession._meta.db_table} SET answered = answered + 1, "
+    f'UPDATE "{PracticeSession._meta.db_table}" SET answered = answered + 1, '
     "recalled = recalled + %s, current_shown_at = %s, "
     "last_answer_id = (SELECT id FROM answer){finished} "
     "WHERE id = %s AND abandoned_at IS NULL RETURNING last_answer_id"
@@ -72,18 +69,7 @@ def write(
     if card is None:
         card_sql, card_params = rows.insert(new_card)
     else:
-        card_sql = _CARD_UPDATE
-        card_params = [
-            new_card.state,
-            new_card.step,
-            new_card.stability,
-            new_card.difficulty,
-            new_card.due,
-            new_card.last_review,
-            new_card.reviews,
-            new_card.lapses,
-            card.pk,
-        ]
+        card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS)
     answer_sql, answer_params = rows.insert(answer, returning_pk=True)
     counted_sql, counted_params = activity.count_answer_sql(
         user_id=answer.user_id, day=day, recalled=answer.recalled

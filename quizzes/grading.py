@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import activity
 from quizzes import grade_sql, scheduling
 from quizzes.models import (
+    CARD_STATE_FIELDS,
     Answer,
     Card,
     Grade,
@@ -124,7 +125,7 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         },
     )
     finished = item.position + 1 >= session.size
-    day = activity.local_day(profile, now)
+    day = activity.answer_day(profile, now)
     write = grade_sql.write if postgresql else _write
     # Not if the learner abandoned the session meanwhile (another tab): then nothing of
     # this grade is kept, and the session stays abandoned rather than also finished. A
@@ -248,9 +249,6 @@ def _seconds(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds())
 
 
-CARD_STATE_FIELDS = (
-    "state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses",
-)  # fmt: skip
 CARD_TIME_FIELDS = ("due", "last_review")
 
 
@@ -331,6 +329,9 @@ def undo_last_grade(*, session: PracticeSession) -> Answer:
     Once: the session forgets its last answer, and only the latest grade of the session can
     be undone. Refused when the question was graded again elsewhere or reset since, and
     for a mock interview's questions (`undoable`)."""
+    # The learner's profile first, as a grade takes it (then the card, then the session
+    # row): two writers that lock in the same order cannot deadlock.
+    profile = activity.lock_profile(session.user_id)
     locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if not undoable(locked):
         raise ValidationError(UNDO_INTERVIEW, code="interview")
@@ -350,7 +351,10 @@ def undo_last_grade(*, session: PracticeSession) -> Answer:
     if points := answer.before.get("points"):
         _restore_points(user_id=answer.user_id, before=points)
     activity.uncount_answer(
-        user_id=answer.user_id, recalled=answer.recalled, answered_at=answer.answered_at
+        user_id=answer.user_id,
+        profile=profile,
+        recalled=answer.recalled,
+        answered_at=answer.answered_at,
     )
     shown_at = answer.before["shown_at"]
     PracticeSession.objects.filter(pk=locked.pk).update(

@@ -81,5 +81,17 @@ def insert(obj: Model, *, returning_pk: bool = False) -> tuple[str, list]:
     )
     if returning_pk:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
     return sql, params
+
+
+def update(obj: Model, names: tuple[str, ...]) -> tuple[str, list]:
+    """`UPDATE` the instance's row (by primary key) setting the fields `names` to its
+    values, as SQL and parameters to use as a statement or a CTE."""
+    meta = obj._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in fields]
+    return sql, [*params, meta.pk.get_db_prep_save(obj.pk, connection)]

@@ -9,7 +9,14 @@ across modules are "quizzes.Model" strings, and the only model module another im
 `reports` (by `questions`, for the open-report count), so there is no import cycle.
 """
 
-from quizzes.models.cards import LEECH_LAPSES, Card, CardQuerySet, KeyPointMemory, UserQuestion
+from quizzes.models.cards import (
+    CARD_STATE_FIELDS,
+    LEECH_LAPSES,
+    Card,
+    CardQuerySet,
+    KeyPointMemory,
+    UserQuestion,
+)
 from quizzes.models.choices import (
     RECALLED_GRADES,
     Confidence,
@@ -47,6 +54,7 @@ from quizzes.models.questions import (
 from quizzes.models.reports import Report
 
 __all__ = [
+    "CARD_STATE_FIELDS",
     "ALIAS_LENGTH",
     "KEY_VALIDATOR",
     "LEECH_LAPSES",

@@ -45,6 +45,13 @@ class CardQuerySet(models.QuerySet):
         return per_day
 
 
+# A card's scheduling state: what a grade writes (quizzes.grading, quizzes.grade_sql) and
+# what its undo puts back from Answer.before.
+CARD_STATE_FIELDS = (
+    "state", "step", "stability", "difficulty", "due", "last_review", "reviews", "lapses",
+)  # fmt: skip
+
+
 class Card(models.Model):
     """A learner's FSRS scheduling state for one question (the fields of fsrs.Card)."""
 

@@ -1,5 +1,6 @@
 """The question bank: topics, questions with their key points and follow-ups, the limits
-the editors and the bank loader check, and a question's Markdown rendered once per revision.
+the editors and the bank loader check, and a question's Markdown rendered when it is saved
+and stored with it (checked against its text and renderer on every read).
 
 Editors change them (the admin, the bank files), with django-reversion keeping each
 question's revisions; learners only read them.
@@ -9,6 +10,7 @@ import functools
 import hashlib
 import math
 from functools import cached_property
+from importlib.metadata import version
 
 import reversion
 from django.conf import settings
@@ -209,6 +211,8 @@ class Question(models.Model):
         return Truncator(first_line).chars(NAME_CHARS)
 
     def save(self, *args, **kwargs):
+        # Columns derived from this row's own text, kept with it as auto_now keeps
+        # updated_at: no other row is written.
         self.fill_rendered()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"prompt", "answer"} & set(update_fields):
@@ -273,9 +277,17 @@ class Question(models.Model):
 RENDERED_FIELDS = ("prompt_rendered", "answer_rendered", "rendered_from")
 
 
+# What renders a question besides our code: a new release of any of these may render or
+# sanitise differently (a security fix of nh3, say), so HTML stored by an older one is not
+# served once it is installed.
+RENDERER_PACKAGES = ":".join(
+    f"{name}={version(name)}" for name in ("markdown-it-py", "mdit-py-plugins", "nh3", "Pygments")
+)
+
+
 def render_digest(prompt: str, answer: str) -> str:
     """What a question's stored HTML was rendered from: its text and the renderer."""
-    source = f"{RENDER_VERSION}\0{prompt}\0{answer}".encode()
+    source = f"{RENDER_VERSION}:{RENDERER_PACKAGES}\0{prompt}\0{answer}".encode()
     return hashlib.blake2b(source, digest_size=16).hexdigest()
 
 

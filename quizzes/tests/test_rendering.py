@@ -183,3 +183,12 @@ def test_edit_that_skips_updated_at_still_rerenders():
     models.Question.objects.filter(pk=question.pk).update(prompt="New")
 
     assert "New" in models.Question.objects.get(pk=question.pk).prompt_html
+
+
+@pytest.mark.django_db
+def test_html_stored_before_a_new_release_of_the_sanitiser_is_rendered_again(monkeypatch):
+    question = QuestionFactory(prompt="Kept *here*")
+    monkeypatch.setattr(models, "RENDERER_PACKAGES", models.RENDERER_PACKAGES + ":nh3=99")
+    with mock.patch.object(models, "render_markdown", wraps=render_markdown) as renderer:
+        assert "<em>here</em>" in models.Question.objects.get(pk=question.pk).prompt_html
+    assert renderer.call_count == 1

@@ -1,8 +1,10 @@
 """The library's reads: search, filters and the learner's own state of each question.
 
 A page of the library is a fixed handful of queries whatever the size of the bank: the
-count, the page's rows (the learner's card, marks and last grade as subqueries of that
-one query) and the filter choices, which are cached.
+ranked ids of what the filter picks (shared by every learner and cached, ranked_ids), the
+page's rows (the learner's card, marks and last grade as subqueries of that one query)
+and the filter choices, also cached. Narrowed by the learner's own status, the ranking
+is theirs alone: then a capped count and the page's rows instead.
 """
 
 import hashlib
@@ -274,15 +276,19 @@ def ranked_ids(chosen: LibraryFilter) -> list[int]:
     question retired meanwhile is left out at once; an edit moves its rank a minute later
     at most.
     """
-    public = (search_terms(chosen.text), chosen.topic, chosen.difficulty, chosen.tag)
-    digest = hashlib.blake2b(repr(public).encode(), digest_size=12).hexdigest()
 
     def compute() -> list[int]:
         anyone = replace(chosen, mine="")
         questions = library_questions(user=AnonymousUser(), chosen=anyone, now=None)
         return list(questions.values_list("pk", flat=True)[: CappedPaginator.cap + 1])
 
-    return cache.get_or_set(f"{RANKED_KEY}:{digest}", compute, RANKED_SECONDS)
+    return cache.get_or_set(ranked_key(chosen), compute, RANKED_SECONDS)
+
+
+def ranked_key(chosen: LibraryFilter) -> str:
+    """Where ranked_ids keeps the ranking of the filter's public part."""
+    public = (search_terms(chosen.text), chosen.topic, chosen.difficulty, chosen.tag)
+    return f"{RANKED_KEY}:{hashlib.blake2b(repr(public).encode(), digest_size=12).hexdigest()}"
 
 
 def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple[Page, list]:

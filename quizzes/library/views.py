@@ -169,6 +169,8 @@ def practise_these(request: HttpRequest) -> HttpResponse:
         return render(request, LIBRARY_TEMPLATE, context, status=400)
     chosen = _chosen(form)
     size = form.cleaned_data["size"]
+    # Ranked now, not from ranked_ids' cache (at most a minute old, so the order may differ
+    # from the page's for a question edited meanwhile): the learner's suspensions narrow it.
     questions = library_questions(user=request.user, chosen=chosen, now=timezone.now())
     ids = list(questions.filter(suspended=False).values_list("pk", flat=True)[:size])
     topics = list(Topic.objects.filter(slug=chosen.topic)) if chosen.topic else []

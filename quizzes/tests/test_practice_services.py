@@ -1,6 +1,6 @@
 """Selection modes, the score, the FSRS update and the double-grade rule."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -240,7 +240,8 @@ def test_a_grade_in_a_session_abandoned_meanwhile_keeps_nothing(learner):
     assert not DailyActivity.objects.exists()
 
 
-def test_a_learner_without_a_profile_is_graded_on_the_default_scheduler(learner):
+def test_a_learner_without_a_profile_is_graded_on_the_default_scheduler(learner, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # the site's zone, which such a learner's day follows
     assert not Profile.objects.filter(user=learner).exists()
     QuestionFactory.create_batch(1)
     session = services.start_session(user=learner, mode=Mode.NEW, size=1).session
@@ -251,7 +252,7 @@ def test_a_learner_without_a_profile_is_graded_on_the_default_scheduler(learner)
     answer = Answer.objects.get()
     session.refresh_from_db()
     assert session.last_answer_id == answer.pk and session.is_finished
-    # The roll-up counts it on the site's default zone's day (UTC here).
+    # 23:30 UTC on 1 June is 08:30 on 2 June in Tokyo: the roll-up counts it on the 2nd.
     assert list(DailyActivity.objects.values_list("day", "answers", "recalled")) == [
-        (now.date(), 1, 1)
+        (date(2026, 6, 2), 1, 1)
     ]

@@ -366,8 +366,8 @@ def test_grade_loop_query_count_is_constant(
         # session + user, the practice session with its items, [the question's key points,
         # when some are ticked], the profile and the card (locked), [when some are ticked:
         # their memories (locked), the new memories' insert], and the writes: on PostgreSQL
-        # one statement (quizzes.grade_sql); elsewhere the daily roll-up, card, answer and
-        # session counters one by one
+        # one statement (quizzes.grade_sql); elsewhere the card's lock is a query of its
+        # own, then the daily roll-up, card, answer and session counters one by one
         ticks = {
             "key_points": [session.items.get(position=position).question.key_points.first().pk]
         }

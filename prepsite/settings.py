@@ -124,10 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # instead of every time (planning the practice card's read cost more than running it).
     # Behind a pooler in transaction mode that cannot keep prepared statements, set
     # DB_PREPARE_THRESHOLD to "" to turn preparing off.
-    prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5") != ""
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
-        "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "5") if prepare else None,
+        "prepare_threshold": (
+            envint("DB_PREPARE_THRESHOLD", "5")
+            if os.environ.get("DB_PREPARE_THRESHOLD") != ""
+            else None
+        ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

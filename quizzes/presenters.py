@@ -1,6 +1,8 @@
 """What the practice templates show, computed in a fixed number of queries."""
 
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from quizzes import scheduling
@@ -28,6 +30,16 @@ def suggested_grade(ticked: int, total: int) -> int:
 _UNKNOWN = object()
 
 
+@lru_cache(maxsize=1024)
+def session_urls(session_pk, script_prefix: str) -> dict[str, str]:
+    """Where the practice card's forms and links go, reversed once per session (and script
+    prefix) in each process: every card of a session shows the same four (issue #22)."""
+    return {
+        f"{action}_url": reverse(f"practice_{action}", args=[session_pk])
+        for action in ("reveal", "grade", "undo", "abandon")
+    }
+
+
 def card_context(session, *, error=None, form=None, next_item=_UNKNOWN, ticked=None) -> dict:
     """The current question's card; `next_item` saves a query when the caller has it.
 
@@ -53,8 +65,7 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN, ticked=N
     if item is None:
         return context
     # The session partials post here; the interview card gives its own addresses.
-    context["reveal_url"] = reverse("practice_reveal", args=[session.pk])
-    context["grade_url"] = reverse("practice_grade", args=[session.pk])
+    context.update(session_urls(session.pk, get_script_prefix()))
     if session.timer_seconds:
         started = session.current_shown_at or now
         elapsed = int((now - started).total_seconds())

@@ -81,8 +81,7 @@ def prepare_seed(name: str, args: list[str]) -> dict:
             # A migration may have rewritten rows (0010 renders every question): without
             # fresh statistics the planner picks plans a live database would not keep once
             # autovacuum ran (the start page's per-topic counts took 5× as long).
-            with infra.connect(name) as connection:
-                connection.execute("VACUUM ANALYZE")
+            infra.vacuum_analyze(name)
             built = f"built {comment.get('built_at')} in {comment.get('build_seconds')} s"
             log(f"Reusing {name} ({built})")
             return {**comment, "reused": True}
@@ -274,19 +273,22 @@ def main(argv=None) -> None:
     info = machine()
     data = prepare_seed(SEED_DB, DATA_ARGS)
     banks = prepare_seed(BANKS_DB, BANK_ARGS)
+    # A server in use has its questions' HTML stored with their rows (Question.save);
+    # make_bench_data's COPY bypasses that, and so does a new release of the renderer. Into
+    # the seed, so that each run's copy starts with the rows as a live database has them.
+    warm = in_process(SEED_DB, "warm")
+    log(
+        f"Checked the rendered HTML of {warm['questions']:,} questions in {warm['seconds']} s "
+        f"({warm['stored']:,} stored)"
+    )
+    if warm["stored"]:
+        infra.vacuum_analyze(SEED_DB)
     log(f"Copying {SEED_DB} to {RUN_DB}")
     copy_started = time.monotonic()
     infra.recreate_database(RUN_DB, template=SEED_DB)
     copy_seconds = round(time.monotonic() - copy_started, 1)
     if not infra.collectstatic(RUN_DB, WORK):
         log("Static files unchanged since the last collectstatic")
-    # A server in use has its questions' HTML stored with their rows (Question.save);
-    # make_bench_data's COPY bypasses that, and this fills whatever is missing.
-    warm = in_process(RUN_DB, "warm")
-    log(
-        f"Checked the rendered HTML of {warm['questions']:,} questions in {warm['seconds']} s "
-        f"({warm['stored']:,} stored)"
-    )
 
     # Learners the load phases drive, none of them the in-process ones (learner-0996..0999).
     loopers = [f"learner-{i + 1:04d}" for i in range(args.connections)]

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from fsrs import State
 
 from quizzes.library.text import plain_text, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic, UserQuestion
@@ -49,6 +50,8 @@ MARK_START, MARK_STOP = "\ue000", "\ue001"
 EXCERPT_CHARS = 220
 # Memory this stable (days until recall drops to 90%) counts as mastered.
 MASTERED_DAYS = 21
+# FSRS's states (Card.state) of a question still being learnt, first time or after a lapse.
+LEARNING_STATES = (State.Learning.value, State.Relearning.value)
 FACETS_KEY = "library-facets:v1"
 FACETS_SECONDS = 300
 RANKED_KEY = "library-ranked:v1"
@@ -205,8 +208,8 @@ def with_mine(queryset: QuerySet, user, mine: str, now: datetime) -> QuerySet:
     conditions = {
         Mine.NEW: Q(card_state__isnull=True),
         Mine.DUE: Q(card_due__lte=now) & ~Q(suspended=True),
-        Mine.LEARNING: Q(card_state__in=[1, 3]),
-        Mine.MASTERED: Q(card_state=2, card_stability__gte=MASTERED_DAYS),
+        Mine.LEARNING: Q(card_state__in=LEARNING_STATES),
+        Mine.MASTERED: Q(card_state=State.Review.value, card_stability__gte=MASTERED_DAYS),
         Mine.BOOKMARKED: Q(bookmarked=True),
         Mine.MISSED: Q(last_grade=Grade.AGAIN),
         Mine.SUSPENDED: Q(suspended=True),
@@ -321,7 +324,7 @@ def badges(question, now: datetime) -> list[str]:
         found.append("New")
     elif question.card_due <= now:
         found.append("Due")
-    elif question.card_state in (1, 3):
+    elif question.card_state in LEARNING_STATES:
         found.append("Learning")
     elif (question.card_stability or 0) >= MASTERED_DAYS:
         found.append("Mastered")

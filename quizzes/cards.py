@@ -6,6 +6,8 @@ compiling this four-table join through the ORM on each request cost more CPU tha
 of the read (issue #22).
 """
 
+from functools import cache
+
 from django.db import connection
 
 from quizzes.models import PracticeSession, Question, SessionItem, Topic
@@ -18,22 +20,21 @@ _COLUMNS = (
     Columns(Question, "q", exclude=("search_vector",)),
     Columns(Topic, "t"),
 )
-_statements: dict[str, str] = {}
 
 
-def _sql() -> str:
-    if connection.vendor not in _statements:
-        _statements[connection.vendor] = (
-            f"SELECT {', '.join(part.sql() for part in _COLUMNS)} "
-            f"FROM {SessionItem._meta.db_table} i "
-            f"JOIN {PracticeSession._meta.db_table} s ON s.id = i.session_id "
-            f"JOIN {Question._meta.db_table} q ON q.id = i.question_id "
-            f"JOIN {Topic._meta.db_table} t ON t.id = q.topic_id "
-            "WHERE i.session_id = %s AND s.user_id = %s "
-            "AND i.position >= s.answered AND i.position <= s.answered + 1 "
-            "ORDER BY i.position"
-        )
-    return _statements[connection.vendor]
+@cache
+def _statement(vendor: str) -> str:
+    # By backend: its quoting of the columns' names.
+    return (
+        f"SELECT {', '.join(part.sql() for part in _COLUMNS)} "
+        f"FROM {SessionItem._meta.db_table} i "
+        f"JOIN {PracticeSession._meta.db_table} s ON s.id = i.session_id "
+        f"JOIN {Question._meta.db_table} q ON q.id = i.question_id "
+        f"JOIN {Topic._meta.db_table} t ON t.id = q.topic_id "
+        "WHERE i.session_id = %s AND s.user_id = %s "
+        "AND i.position >= s.answered AND i.position <= s.answered + 1 "
+        "ORDER BY i.position"
+    )
 
 
 def current_and_next(*, session_id, user) -> tuple[PracticeSession | None, dict[int, SessionItem]]:
@@ -42,7 +43,7 @@ def current_and_next(*, session_id, user) -> tuple[PracticeSession | None, dict[
     session is not theirs, or has no current item (it is finished): ask for it alone then."""
     pk = PracticeSession._meta.pk.get_db_prep_value(session_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), [pk, user.pk])
+        cursor.execute(_statement(connection.vendor), [pk, user.pk])
         rows = cursor.fetchall()
     session, items = None, {}
     for row in rows:

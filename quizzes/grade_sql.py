@@ -8,6 +8,7 @@ statements. SQLite has no writes in CTEs: quizzes.grading makes the same writes 
 """
 
 from datetime import date, datetime
+from functools import cache
 
 from django.db import connection
 
@@ -18,20 +19,18 @@ from quizzes.models import CARD_STATE_FIELDS, Answer, Card, PracticeSession
 
 _PROFILE = rows.Columns(Profile, "p")
 _CARD = rows.Columns(Card, "c")
-_statements: dict[str, str] = {}
 
 
+@cache
 def _lock_sql() -> str:
-    if "lock" not in _statements:
-        quote = connection.ops.quote_name
-        _statements["lock"] = (
-            f"SELECT {_PROFILE.sql()}, {_CARD.sql()} FROM (SELECT 1) AS one "
-            f"LEFT JOIN (SELECT * FROM {quote(Profile._meta.db_table)} WHERE user_id = %s "
-            "FOR NO KEY UPDATE) AS p ON TRUE "
-            f"LEFT JOIN (SELECT * FROM {quote(Card._meta.db_table)} WHERE user_id = %s "
-            "AND question_id = %s FOR UPDATE) AS c ON TRUE"
-        )
-    return _statements["lock"]
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {_PROFILE.sql()}, {_CARD.sql()} FROM (SELECT 1) AS one "
+        f"LEFT JOIN (SELECT * FROM {quote(Profile._meta.db_table)} WHERE user_id = %s "
+        "FOR NO KEY UPDATE) AS p ON TRUE "
+        f"LEFT JOIN (SELECT * FROM {quote(Card._meta.db_table)} WHERE user_id = %s "
+        "AND question_id = %s FOR UPDATE) AS c ON TRUE"
+    )
 
 
 def lock(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None]:

@@ -152,9 +152,7 @@ def _write(*, card, new_card, answer, day, session, finished, now) -> bool:
     if card is None:
         new_card.save(force_insert=True)
     else:
-        Card.objects.filter(pk=card.pk).update(
-            **{name: getattr(new_card, name) for name in CARD_STATE_FIELDS}
-        )
+        new_card.save(update_fields=CARD_STATE_FIELDS)
     answer.save(force_insert=True)
     return bool(
         PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(

@@ -7,6 +7,8 @@ come from `_meta`, values read go through the backend's converters and `Model.fr
 and values written through each field's `get_db_prep_save`.
 """
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import Model
 
@@ -72,7 +74,22 @@ def _convert(value, converters, column):
 def insert(obj: Model, *, returning_pk: bool = False) -> tuple[str, list]:
     """`INSERT INTO` the instance's table with every concrete field (an auto primary key
     is left to the database), as SQL and parameters to use as a statement or a CTE."""
-    meta = obj._meta
+    sql, fields = _insert_sql(type(obj), connection.vendor, returning_pk)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+
+
+def update(obj: Model, names: tuple[str, ...]) -> tuple[str, list]:
+    """`UPDATE` the instance's row (by primary key) setting the fields `names` to its
+    values, as SQL and parameters to use as a statement or a CTE."""
+    sql, fields = _update_sql(type(obj), connection.vendor, names)
+    params = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in fields]
+    return sql, [*params, obj._meta.pk.get_db_prep_save(obj.pk, connection)]
+
+
+# The statements' text depends only on the model (and the backend's quoting): written once.
+@cache
+def _insert_sql(model: type[Model], vendor: str, returning_pk: bool) -> tuple[str, list]:
+    meta = model._meta
     fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
     quote = connection.ops.quote_name
     sql = (
@@ -81,17 +98,14 @@ def insert(obj: Model, *, returning_pk: bool = False) -> tuple[str, list]:
     )
     if returning_pk:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    params = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    return sql, params
+    return sql, fields
 
 
-def update(obj: Model, names: tuple[str, ...]) -> tuple[str, list]:
-    """`UPDATE` the instance's row (by primary key) setting the fields `names` to its
-    values, as SQL and parameters to use as a statement or a CTE."""
-    meta = obj._meta
+@cache
+def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, list]:
+    meta = model._meta
     fields = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    params = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in fields]
-    return sql, [*params, meta.pk.get_db_prep_save(obj.pk, connection)]
+    return sql, fields

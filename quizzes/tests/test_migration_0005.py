@@ -1,12 +1,11 @@
 """Migration 0005 marks questions last written by the loader, leaves editors' ones, says so."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes.bank import content_hash
 from quizzes.bank.records import question_content
 from quizzes.models import Question
+from quizzes.tests.migrations import migrate_to, migrated_back_to
 
 BEFORE = [("quizzes", "0004_retire_abandon_import_hash")]
 AFTER = [("quizzes", "0005_imported_hash_for_loaded_questions")]
@@ -14,10 +13,7 @@ AFTER = [("quizzes", "0005_imported_hash_for_loaded_questions")]
 
 @pytest.mark.django_db(transaction=True)
 def test_loaded_questions_are_marked_and_edited_ones_are_not(capsys):
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate(BEFORE)
-        apps = executor.loader.project_state(BEFORE).apps
+    with migrated_back_to(BEFORE) as apps:
         User = apps.get_model("auth", "User")
         Topic = apps.get_model("quizzes", "Topic")
         OldQuestion = apps.get_model("quizzes", "Question")
@@ -34,13 +30,8 @@ def test_loaded_questions_are_marked_and_edited_ones_are_not(capsys):
         )
         capsys.readouterr()
 
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
+        migrate_to(AFTER)
         printed = capsys.readouterr().out
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
 
     assert (
         "quizzes 0005: 1 questions marked as loaded from the bank files; 1 changed by an "

@@ -1,12 +1,11 @@
 """Migration 0010 stores every question's prompt and answer rendered, and says so."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from quizzes.models import Question
 from quizzes.models.questions import render_digest
 from quizzes.rendering import render_markdown
+from quizzes.tests.migrations import migrate_to, migrated_back_to
 
 BEFORE = [("quizzes", "0009_answer_user_question_index")]
 AFTER = [("quizzes", "0010_question_rendered")]
@@ -14,23 +13,15 @@ AFTER = [("quizzes", "0010_question_rendered")]
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_questions_are_stored_rendered(capsys):
-    executor = MigrationExecutor(connection)
-    try:
-        executor.migrate(BEFORE)
-        apps = executor.loader.project_state(BEFORE).apps
+    with migrated_back_to(BEFORE) as apps:
         Topic = apps.get_model("quizzes", "Topic")
         OldQuestion = apps.get_model("quizzes", "Question")
         topic = Topic.objects.create(slug="cnn", name="CNNs")
         OldQuestion.objects.create(key="conv", topic=topic, prompt="Why *3×3*?", answer="$x$")
         capsys.readouterr()
 
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
+        migrate_to(AFTER)
         printed = capsys.readouterr().out
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
 
     assert "quizzes 0010: stored the rendered prompt and answer of 1 questions." in printed
     question = Question.objects.get(key="conv")

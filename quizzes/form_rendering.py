@@ -4,7 +4,12 @@ Every card the answer loop sends renders a hidden position, the answer box, thre
 confidence radios and two empty error lists; through templates that is a template
 render each, a tenth of the grade's time. The HTML here is the same as Django's
 templates give (test_form_rendering compares them); anything else goes to them.
+
+The hidden position and the confidence radios take a few values only, and each card sends
+them again: their HTML is kept, per value, for the process (`_fixed`).
 """
+
+from functools import lru_cache
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape, format_html
@@ -59,16 +64,40 @@ def _confidence_option(widget: dict) -> str:
     )
 
 
+def _fixed(render):
+    """`render`, with its HTML kept for each widget it has seen: for widgets whose value is
+    one of a few (a position, a confidence), never text the learner typed."""
+
+    @lru_cache(maxsize=512)
+    def cached(key):
+        return render(dict(key[0], attrs=dict(key[1])))
+
+    def render_widget(widget: dict) -> str:
+        attrs = widget["attrs"]
+        try:
+            key = (tuple((k, v) for k, v in widget.items() if k != "attrs"), tuple(attrs.items()))
+            return cached(key)
+        except TypeError:  # an unhashable value: rendered as it comes
+            return render(widget)
+
+    render_widget.cache_info = cached.cache_info
+    return render_widget
+
+
+_fixed_input = _fixed(_input)
+_fixed_confidence_option = _fixed(_confidence_option)
+
+
 def _no_errors(errors) -> str | None:
     # An empty error list renders nothing; a list with errors goes to the template.
     return "" if not errors else None
 
 
 RENDERERS = {
-    "django/forms/widgets/hidden.html": lambda context: _input(context["widget"]),
+    "django/forms/widgets/hidden.html": lambda context: _fixed_input(context["widget"]),
     "django/forms/widgets/text.html": lambda context: _input(context["widget"]),
     "django/forms/widgets/textarea.html": lambda context: _textarea(context["widget"]),
-    "quizzes/confidence_option.html": lambda context: _confidence_option(context["widget"]),
+    "quizzes/confidence_option.html": lambda context: _fixed_confidence_option(context["widget"]),
     "django/forms/errors/list/default.html": lambda context: _no_errors(context["errors"]),
 }
 

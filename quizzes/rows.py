@@ -28,30 +28,31 @@ class Columns:
         quote = connection.ops.quote_name
         return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
 
-    def converters(self) -> list:
-        """Per column, what the ORM would apply to it (UUIDs, dates and JSON on SQLite...)."""
+    def converters(self) -> list[tuple[int, list, object]]:
+        """What the ORM would apply to each column that needs it (UUIDs, dates and JSON on
+        SQLite...), by position: on PostgreSQL most columns need nothing."""
         if connection.vendor not in self._converters:
             found = []
-            for field in self.fields:
+            for index, field in enumerate(self.fields):
                 column = field.get_col(self.model._meta.db_table)
-                found.append(
-                    (
-                        connection.ops.get_db_converters(column)
-                        + column.get_db_converters(connection),
-                        column,
-                    )
+                converters = connection.ops.get_db_converters(column) + column.get_db_converters(
+                    connection
                 )
+                if converters:
+                    found.append((index, converters, column))
             self._converters[connection.vendor] = found
         return self._converters[connection.vendor]
 
     def instance(self, values) -> Model | None:
         """The model instance of these columns of a row (None: a LEFT JOIN found no row)."""
-        values = [
-            _convert(value, *converter)
-            for value, converter in zip(values, self.converters(), strict=True)
-        ]
         if values[self._pk_index] is None:
             return None
+        values = list(values)
+        for index, converters, column in self.converters():
+            value = values[index]
+            for converter in converters:
+                value = converter(value, column, connection)
+            values[index] = value
         return self.model.from_db(connection.alias, self.attnames, values)
 
 
@@ -63,12 +64,6 @@ def split(row, *columns: Columns) -> list[Model | None]:
         instances.append(part.instance(row[start:end]))
         start = end
     return instances
-
-
-def _convert(value, converters, column):
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
 
 
 def insert(obj: Model, *, returning_pk: bool = False) -> tuple[str, list]:

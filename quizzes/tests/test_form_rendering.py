@@ -45,3 +45,21 @@ def test_the_card_renderer_writes_what_the_templates_write(make):
     template, direct = _both(make)
     assert direct == template
     assert any("<input" in piece for piece in direct)
+
+
+def test_the_fixed_inputs_are_rendered_once_per_value():
+    from quizzes import form_rendering
+
+    def make():
+        return RevealForm(initial={"position": 7, "confidence": "unsure"})
+
+    first = _pieces(make())
+    hits = form_rendering._fixed_confidence_option.cache_info().hits
+    again = _pieces(make())
+    assert form_rendering._fixed_confidence_option.cache_info().hits == hits + 3
+    assert again == first
+    template, _ = _both(make)
+    assert again == template
+    # Another value is another entry: the radio checked follows the form.
+    other = _pieces(RevealForm(initial={"position": 7, "confidence": "sure"}))
+    assert other != first and 'value="sure" id="id_confidence_0" checked' in "".join(other)

@@ -45,11 +45,16 @@ def answer_day(profile: Profile | None, now: datetime.datetime) -> datetime.date
     return timezone.localtime(now, _zone(profile)).date()
 
 
-def count_answer_sql(*, user_id: int, day: datetime.date, recalled: bool) -> tuple[str, list]:
+def count_answer_sql(
+    *, user_id: int, day: datetime.date, recalled: bool, source: str = ""
+) -> tuple[str, list]:
     """The upsert adding one answer to the learner's roll-up for `day`, as SQL and its
-    parameters: on PostgreSQL the grade runs it as a CTE of its one write (quizzes.grade_sql)."""
+    parameters: on PostgreSQL the grade runs it as a CTE of its one write (quizzes.grade_sql).
+    `source`: a CTE's name, whose row (if it has one) the answer is counted for."""
+    row = "%s, %s, 1, %s"
     sql = (
-        f"INSERT INTO {_TABLE} (user_id, day, answers, recalled) VALUES (%s, %s, 1, %s) "
+        f"INSERT INTO {_TABLE} (user_id, day, answers, recalled) "
+        + (f"SELECT {row} FROM {source} " if source else f"VALUES ({row}) ")
         + _ON_CONFLICT_ADD
     )
     return sql, [user_id, day, int(recalled)]

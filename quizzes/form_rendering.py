@@ -5,8 +5,8 @@ confidence radios and two empty error lists; through templates that is a templat
 render each, a tenth of the grade's time. The HTML here is the same as Django's
 templates give (test_form_rendering compares them); anything else goes to them.
 
-The hidden position and the confidence radios take a few values only, and each card sends
-them again: their HTML is kept, per value, for the process (`_fixed`).
+The hidden position, the confidence radios and the empty answer box take a few values only,
+and each card sends them again: their HTML is kept, per value, for the process (`_fixed`).
 """
 
 from functools import lru_cache
@@ -86,6 +86,12 @@ def _fixed(render):
 
 _fixed_input = _fixed(_input)
 _fixed_confidence_option = _fixed(_confidence_option)
+_fixed_textarea = _fixed(_textarea)
+
+
+def _answer_box(widget: dict) -> str:
+    # Empty on every new card: kept then. With the learner's text in it, written afresh.
+    return _textarea(widget) if widget["value"] else _fixed_textarea(widget)
 
 
 def _no_errors(errors) -> str | None:
@@ -96,7 +102,7 @@ def _no_errors(errors) -> str | None:
 RENDERERS = {
     "django/forms/widgets/hidden.html": lambda context: _fixed_input(context["widget"]),
     "django/forms/widgets/text.html": lambda context: _input(context["widget"]),
-    "django/forms/widgets/textarea.html": lambda context: _textarea(context["widget"]),
+    "django/forms/widgets/textarea.html": lambda context: _answer_box(context["widget"]),
     "quizzes/confidence_option.html": lambda context: _fixed_confidence_option(context["widget"]),
     "django/forms/errors/list/default.html": lambda context: _no_errors(context["errors"]),
 }

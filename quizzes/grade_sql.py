@@ -1,12 +1,20 @@
-"""A grade on PostgreSQL in two statements: one that locks, one that writes (issue #22).
+"""A grade on PostgreSQL in two statements: one that reads, one that writes (issue #22).
 
 `lock` reads the learner's profile and their card for the question with both rows locked
 (the profile first, as every writer of the roll-up does: accounts.activity). `write` then
 writes the card, the answer, the day's roll-up and the session's counters in one statement
 of data-modifying CTEs. Through the ORM these were five round trips and as many compiled
 statements. SQLite has no writes in CTEs: quizzes.grading makes the same writes one by one.
+
+Most grades need no transaction around the two: `read` reads the same rows unlocked with
+their versions (PostgreSQL's `xmin`, which every update of a row changes), and `write`
+given those versions is a statement of its own that locks the profile, the card and the
+session and writes only if neither the profile nor the card has changed since: BEGIN and
+COMMIT are two round trips fewer. When one has, it writes nothing and the grade is made
+again the locked way.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
@@ -43,11 +51,67 @@ def lock(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None
     return profile, card
 
 
+@dataclass(frozen=True)
+class Versions:
+    """The profile's and the card's row versions as `read` found them (card: None when
+    there was no card)."""
+
+    profile: str
+    card: str | None
+
+
+@cache
+def _read_sql() -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {_PROFILE.sql()}, {_CARD.sql()}, p.xmin::text, c.xmin::text "
+        f"FROM (SELECT 1) AS one "
+        f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = %s "
+        f"LEFT JOIN {quote(Card._meta.db_table)} c ON c.user_id = %s AND c.question_id = %s"
+    )
+
+
+def read(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None, Versions]:
+    """`lock`'s rows, not locked, with their versions for `write` to check."""
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(), [user_id, user_id, question_id])
+        row = cursor.fetchone()
+    profile, card = rows.split(row[:-2], _PROFILE, _CARD)
+    return profile, card, Versions(profile=row[-2], card=row[-1])
+
+
+def _guards(versions: Versions, *, user_id: int, card: Card | None, session_id) -> tuple[str, list]:
+    # `ok` has a row when the profile and the card are as read and the session is not
+    # abandoned, with the three rows locked in the order of every other writer: the
+    # profile first (each guard's EXISTS is evaluated before its own row is locked).
+    quote = connection.ops.quote_name
+    sql = (
+        f"p AS (SELECT 1 FROM {quote(Profile._meta.db_table)} "
+        "WHERE user_id = %s AND xmin = %s::xid FOR NO KEY UPDATE), "
+    )
+    params = [user_id, versions.profile]
+    before = "p"
+    if card is not None:
+        sql += (
+            f"c AS (SELECT 1 FROM {quote(Card._meta.db_table)} WHERE id = %s "
+            "AND xmin = %s::xid AND EXISTS (SELECT 1 FROM p) FOR UPDATE), "
+        )
+        params += [card.pk, versions.card]
+        before = "c"
+    sql += (
+        f"ok AS (SELECT 1 FROM {quote(PracticeSession._meta.db_table)} WHERE id = %s "
+        f"AND abandoned_at IS NULL AND EXISTS (SELECT 1 FROM {before}) FOR NO KEY UPDATE), "
+    )
+    return sql, [*params, session_id]
+
+
 _SESSION_UPDATE = (
     f'UPDATE "{PracticeSession._meta.db_table}" SET answered = answered + 1, '
     "recalled = recalled + %s, current_shown_at = %s, "
     "last_answer_id = (SELECT id FROM answer){finished} "
-    "WHERE id = %s AND abandoned_at IS NULL RETURNING last_answer_id"
+    # Counted only with its answer: without `read`'s versions still as read, no answer.
+    "WHERE id = %s AND abandoned_at IS NULL AND EXISTS (SELECT 1 FROM answer) "
+    "RETURNING last_answer_id"
 )
 
 
@@ -60,27 +124,41 @@ def write(
     session: PracticeSession,
     finished: bool,
     now: datetime,
+    versions: Versions | None = None,
 ) -> bool:
     """Write the grade: the card (`new_card`'s scheduling fields onto the locked `card`, or
     `new_card` as the first), the answer, one more answer on `day` in the roll-up, and the
     session's counters. False, with nothing changed by the session's update, when the
-    session was abandoned meanwhile: the caller rolls the rest back."""
+    session was abandoned meanwhile: the caller rolls the rest back.
+
+    With `versions` (the rows came from `read`, not `lock`), nothing at all is written
+    unless the profile and the card are still as read and the session is not abandoned:
+    False then, and a statement of its own has nothing to roll back."""
+    guards, guard_params, source = "", [], ""
+    if versions is not None:
+        guards, guard_params = _guards(
+            versions, user_id=answer.user_id, card=card, session_id=session.pk
+        )
+        source = "ok"
     if card is None:
-        card_sql, card_params = rows.insert(new_card)
+        card_sql, card_params = rows.insert(new_card, source=source)
     else:
         card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS)
-    answer_sql, answer_params = rows.insert(answer, returning_pk=True)
+        if source:
+            card_sql += f" AND EXISTS (SELECT 1 FROM {source})"
+    answer_sql, answer_params = rows.insert(answer, returning_pk=True, source=source)
     counted_sql, counted_params = activity.count_answer_sql(
-        user_id=answer.user_id, day=day, recalled=answer.recalled
+        user_id=answer.user_id, day=day, recalled=answer.recalled, source=source
     )
     session_sql = _SESSION_UPDATE.format(finished=", finished_at = %s" if finished else "")
     session_params = [int(answer.recalled), now, *([now] if finished else []), session.pk]
     sql = (
-        f"WITH card AS ({card_sql}), answer AS ({answer_sql}), counted AS ({counted_sql}) "
-        f"{session_sql}"
+        f"WITH {guards}card AS ({card_sql}), answer AS ({answer_sql}), "
+        f"counted AS ({counted_sql}) {session_sql}"
     )
+    params = [*guard_params, *card_params, *answer_params, *counted_params, *session_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*card_params, *answer_params, *counted_params, *session_params])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False

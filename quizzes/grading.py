@@ -5,6 +5,7 @@ A grade changes the learner's FSRS card, their key-point memory, the day's roll-
 (`before`) so that `undo_last_grade` can put every one of them back exactly.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,20 +59,24 @@ def record_grade(
     makes the whole transaction roll back, and the caller shows the current state.
     """
     now = now or timezone.now()
-    try:
-        # No savepoint: a racing duplicate aborts this whole transaction, which is
-        # what we want, and the loop saves two statements per grade.
-        with transaction.atomic(savepoint=False):
-            answer = _record_grade(
-                session=session,
-                item=item,
-                grade=grade,
-                key_point_ids=key_point_ids,
-                typed_answer=typed_answer,
-                now=now,
-            )
-    except (IntegrityError, _SessionOver):
-        return GradeResult(recorded=False)
+    ticked = sorted(set(key_point_ids))
+    grading = {
+        "session": session,
+        "item": item,
+        "grade": grade,
+        "ticked": ticked,
+        "typed_answer": typed_answer,
+        "now": now,
+    }
+    answer = _record_grade_at_once(**grading) if _at_once(grade, ticked) else None
+    if answer is None:
+        try:
+            # No savepoint: a racing duplicate aborts this whole transaction, which is
+            # what we want, and the loop saves two statements per grade.
+            with transaction.atomic(savepoint=False):
+                answer = _record_grade(**grading)
+        except (IntegrityError, _SessionOver):
+            return GradeResult(recorded=False)
     # Mirror the counters just written, so callers need not read the row again.
     session.last_answer = answer
     session.answered += 1
@@ -82,29 +87,101 @@ def record_grade(
     return GradeResult(recorded=True)
 
 
-def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> Answer:
-    revealed_at = item.revealed_at
-    shown_at = session.current_shown_at
-    ticked = sorted(set(key_point_ids))
+def _at_once(grade: int, ticked: list[int]) -> bool:
+    # A grade that counts hits and misses of key points (anything ticked, or Again) reads
+    # and writes their memories too: it takes the locked way, in a transaction.
+    return connection.vendor == "postgresql" and not ticked and grade != Grade.AGAIN
+
+
+def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
+    """The grade in the caller's transaction, with the profile and the card locked first:
+    their time zone, scheduler settings and interview date all shape this grade."""
     user_id, question_id = session.user_id, item.question_id
-    # The profile first, then the card, both locked: the profile's time zone, scheduler
-    # settings and interview date all shape this grade.
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         profile, card = grade_sql.lock(user_id=user_id, question_id=question_id)
     else:
         profile = activity.lock_profile(user_id)
         card = _locked_card(user_id=user_id, question_id=question_id)
-    new_card = _reviewed(
-        card, user_id=user_id, question_id=question_id, grade=grade, now=now, profile=profile
-    )
-    points_before = None
+    answer, new_card = _graded(
+        session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
+        now=now, profile=profile, card=card,
+    )  # fmt: skip
     if ticked or grade == Grade.AGAIN:
         # A grade with nothing ticked says nothing about the points unless it is Again:
         # many learners press Good without using the checklist.
-        points_before = _remember_points(
+        answer.before["points"] = _remember_points(
             user_id=user_id, question=item.question, ticked=set(ticked), now=now
         )
+    finished = item.position + 1 >= session.size
+    write = grade_sql.write if postgresql else _write
+    # Not if the learner abandoned the session meanwhile (another tab): then nothing of
+    # this grade is kept, and the session stays abandoned rather than also finished. A
+    # duplicate grade fails on the answer's unique constraint: the same, all rolled back.
+    written = write(
+        card=card,
+        new_card=new_card,
+        answer=answer,
+        day=activity.answer_day(profile, now),
+        session=session,
+        finished=finished,
+        now=now,
+    )
+    if not written:
+        raise _SessionOver
+    if finished:
+        _refit_after_commit(user_id)
+    return answer
+
+
+def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) -> Answer | None:
+    """The grade without a transaction of its own (PostgreSQL, no key points to count):
+    the profile and card read unlocked, then one statement that writes only if neither has
+    changed since (grade_sql.write with their versions). None when it wrote nothing: the
+    session was abandoned, a row changed, the grade is a duplicate or the card was made
+    meanwhile; the locked way (`_record_grade`) then decides, as it would have."""
+    user_id, question_id = session.user_id, item.question_id
+    profile, card, versions = grade_sql.read(user_id=user_id, question_id=question_id)
+    if profile is None:
+        return None
+    answer, new_card = _graded(
+        session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
+        now=now, profile=profile, card=card,
+    )  # fmt: skip
+    finished = item.position + 1 >= session.size
+    # A statement is a transaction of its own; inside the caller's (an interview's, a
+    # test's), a failure must not end theirs: a savepoint there.
+    own = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with own:
+            written = grade_sql.write(
+                card=card,
+                new_card=new_card,
+                answer=answer,
+                day=activity.answer_day(profile, now),
+                session=session,
+                finished=finished,
+                now=now,
+                versions=versions,
+            )
+    except IntegrityError:
+        return None
+    if not written:
+        return None
+    if finished:
+        _refit_after_commit(user_id)
+    return answer
+
+
+def _graded(*, session, item, grade, ticked, typed_answer, now, profile, card):
+    """The grade's new card and its answer (both unsaved), from the profile and card as
+    the grade read them. The answer's `before` keeps what undo needs to put back."""
+    user_id, question_id = session.user_id, item.question_id
+    revealed_at = item.revealed_at
+    shown_at = session.current_shown_at
+    new_card = _reviewed(
+        card, user_id=user_id, question_id=question_id, grade=grade, now=now, profile=profile
+    )
     answer = Answer(
         user_id=user_id,
         session=session,
@@ -121,29 +198,10 @@ def _record_grade(*, session, item, grade, key_point_ids, typed_answer, now) -> 
         before={
             "card": _card_snapshot(card),
             "shown_at": shown_at.isoformat() if shown_at else None,
-            "points": points_before,
+            "points": None,
         },
     )
-    finished = item.position + 1 >= session.size
-    day = activity.answer_day(profile, now)
-    write = grade_sql.write if postgresql else _write
-    # Not if the learner abandoned the session meanwhile (another tab): then nothing of
-    # this grade is kept, and the session stays abandoned rather than also finished. A
-    # duplicate grade fails on the answer's unique constraint: the same, all rolled back.
-    written = write(
-        card=card,
-        new_card=new_card,
-        answer=answer,
-        day=day,
-        session=session,
-        finished=finished,
-        now=now,
-    )
-    if not written:
-        raise _SessionOver
-    if finished:
-        _refit_after_commit(user_id)
-    return answer
+    return answer, new_card
 
 
 def _write(*, card, new_card, answer, day, session, finished, now) -> bool:

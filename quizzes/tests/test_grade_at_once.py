@@ -1,0 +1,148 @@
+"""On PostgreSQL a grade that ticks nothing reads the profile and the card unlocked and writes
+in one statement of its own that checks neither changed (quizzes.grade_sql.read and write
+with versions). Whatever changes in between, the grade must come out as the locked way
+makes it: nothing lost, nothing counted twice."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import DailyActivity, Profile
+from quizzes import grade_sql, services
+from quizzes.models import Answer, Card, Grade, Mode, PracticeSession
+from quizzes.tests.factories import QuestionFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# 23:30 in London is already the next day in Auckland.
+NOW = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def practice(learner):
+    Profile.objects.create(user=learner, time_zone="Europe/London")
+    QuestionFactory.create_batch(2)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=2, now=NOW).session
+    return session, session.items.select_related("question").get(position=0)
+
+
+def _grade(session, item, grade=Grade.GOOD):
+    return services.record_grade(session=session, item=item, grade=grade, key_point_ids=[], now=NOW)
+
+
+def _after_read(monkeypatch, meanwhile):
+    """Run `meanwhile` between the grade's read and its write, as another request would."""
+    read = grade_sql.read
+
+    def read_then(**kwargs):
+        found = read(**kwargs)
+        meanwhile()
+        return found
+
+    monkeypatch.setattr(grade_sql, "read", read_then)
+
+
+def _days(user) -> dict:
+    return dict(DailyActivity.objects.filter(user=user).values_list("day", "answers"))
+
+
+def test_a_grade_is_two_statements_outside_any_transaction(practice, learner):
+    session, item = practice
+    with CaptureQueriesContext(connection) as captured:
+        assert _grade(session, item).recorded
+    assert [query["sql"].split()[0] for query in captured] == ["SELECT", "WITH"]
+    assert "FOR UPDATE" not in captured[0]["sql"]
+    card = Card.objects.get(user=learner, question_id=item.question_id)
+    answer = Answer.objects.get()
+    assert (card.reviews, answer.grade, answer.before["card"]) == (1, Grade.GOOD, None)
+    assert _days(learner) == {datetime(2026, 6, 1).date(): 1}
+    stored = PracticeSession.objects.get(pk=session.pk)
+    assert (stored.answered, stored.recalled, stored.last_answer_id) == (1, 1, answer.pk)
+
+
+def test_a_time_zone_changed_meanwhile_counts_the_answer_on_the_new_zone_s_day(
+    practice, learner, monkeypatch
+):
+    session, item = practice
+    _after_read(
+        monkeypatch,
+        lambda: Profile.objects.filter(user=learner).update(time_zone="Pacific/Auckland"),
+    )
+    assert _grade(session, item).recorded
+    assert _days(learner) == {datetime(2026, 6, 2).date(): 1}
+    assert Answer.objects.count() == 1
+
+
+def test_a_card_reviewed_meanwhile_is_reviewed_again_not_overwritten(
+    practice, learner, monkeypatch
+):
+    session, item = practice
+    card = Card.objects.create(
+        user=learner, question_id=item.question_id, state=2, stability=3.0, difficulty=5.0,
+        due=NOW, last_review=NOW, reviews=4,
+    )  # fmt: skip
+    _after_read(monkeypatch, lambda: Card.objects.filter(pk=card.pk).update(reviews=9))
+    assert _grade(session, item).recorded
+    card.refresh_from_db()
+    assert card.reviews == 10
+    assert Answer.objects.get().before["card"]["reviews"] == 9
+
+
+def test_a_card_made_meanwhile_is_reviewed_not_duplicated(practice, learner, monkeypatch):
+    session, item = practice
+    _after_read(
+        monkeypatch,
+        lambda: Card.objects.create(
+            user=learner, question_id=item.question_id, state=2, stability=3.0,
+            difficulty=5.0, due=NOW, last_review=NOW, reviews=2,
+        ),
+    )  # fmt: skip
+    assert _grade(session, item).recorded
+    assert list(Card.objects.values_list("reviews", flat=True)) == [3]
+    assert _days(learner) == {datetime(2026, 6, 1).date(): 1}
+
+
+def test_a_session_abandoned_meanwhile_keeps_nothing_of_the_grade(practice, learner, monkeypatch):
+    session, item = practice
+    _after_read(
+        monkeypatch,
+        lambda: PracticeSession.objects.filter(pk=session.pk).update(abandoned_at=NOW),
+    )
+    assert not _grade(session, item).recorded
+    assert not Answer.objects.exists() and not Card.objects.exists()
+    assert _days(learner) == {}
+    stored = PracticeSession.objects.get(pk=session.pk)
+    assert (stored.answered, stored.finished_at) == (0, None)
+
+
+def test_the_same_grade_twice_is_counted_once(practice, learner):
+    session, item = practice
+    assert _grade(session, item).recorded
+    stale = PracticeSession.objects.get(pk=session.pk)
+    stale.answered = 0  # another tab, still showing the first question
+    assert not _grade(stale, item, grade=Grade.EASY).recorded
+    assert list(Answer.objects.values_list("grade", flat=True)) == [Grade.GOOD]
+    assert list(Card.objects.values_list("reviews", flat=True)) == [1]
+    assert _days(learner) == {datetime(2026, 6, 1).date(): 1}
+    assert PracticeSession.objects.get(pk=session.pk).answered == 1
+
+
+def test_inside_a_transaction_a_failed_write_leaves_it_usable(practice, learner, monkeypatch):
+    from django.db import transaction
+
+    session, item = practice
+    _after_read(
+        monkeypatch,
+        lambda: Card.objects.create(
+            user=learner, question_id=item.question_id, state=2, stability=3.0,
+            difficulty=5.0, due=NOW, last_review=NOW, reviews=2,
+        ),
+    )  # fmt: skip
+    with transaction.atomic():
+        # The write fails on the card's unique constraint, in a savepoint: the locked way
+        # then grades in the same transaction, which goes on.
+        assert _grade(session, item).recorded
+        assert list(Card.objects.values_list("reviews", flat=True)) == [3]
+    assert Answer.objects.count() == 1

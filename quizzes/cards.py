@@ -10,7 +10,9 @@ from functools import cache
 
 from django.db import connection
 
-from quizzes.models import PracticeSession, Question, SessionItem, Topic
+from accounts.models import Profile
+from quizzes import grade_sql
+from quizzes.models import Card, PracticeSession, Question, SessionItem, Topic
 from quizzes.rows import Columns, split
 
 # The models of one row, in column order. The question's search vector is never shown.
@@ -23,34 +25,57 @@ _COLUMNS = (
 
 
 @cache
-def _statement(vendor: str) -> str:
+def _statement(vendor: str, grading: bool) -> str:
     # By backend: its quoting of the columns' names.
+    quote = connection.ops.quote_name
+    columns = ", ".join(part.sql() for part in _COLUMNS)
+    joins = ""
+    if grading:
+        # What the grade reads first (grade_sql.Read): the learner's profile, and their
+        # card for each item's question, with the rows' versions.
+        columns += f", {grade_sql.read_columns()}"
+        joins = (
+            f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = s.user_id "
+            f"LEFT JOIN {quote(Card._meta.db_table)} c "
+            "ON c.user_id = s.user_id AND c.question_id = i.question_id "
+        )
     return (
-        f"SELECT {', '.join(part.sql() for part in _COLUMNS)} "
+        f"SELECT {columns} "
         f"FROM {SessionItem._meta.db_table} i "
         f"JOIN {PracticeSession._meta.db_table} s ON s.id = i.session_id "
         f"JOIN {Question._meta.db_table} q ON q.id = i.question_id "
         f"JOIN {Topic._meta.db_table} t ON t.id = q.topic_id "
+        f"{joins}"
         "WHERE i.session_id = %s AND s.user_id = %s "
         "AND i.position >= s.answered AND i.position <= s.answered + 1 "
         "ORDER BY i.position"
     )
 
 
-def current_and_next(*, session_id, user) -> tuple[PracticeSession | None, dict[int, SessionItem]]:
+def current_and_next(
+    *, session_id, user, grading: bool = False
+) -> tuple[PracticeSession | None, dict[int, SessionItem]]:
     """The user's session `session_id` and its items at the current position and the one
     after, by position, each with its question and topic, in one query. (None, {}) when the
-    session is not theirs, or has no current item (it is finished): ask for it alone then."""
+    session is not theirs, or has no current item (it is finished): ask for it alone then.
+
+    `grading` (PostgreSQL): the current item also gets `grade_read`, the learner's profile
+    and card for its question as a grade reads them first (quizzes.grading), in the same
+    query."""
+    grading = grading and connection.vendor == "postgresql"
     pk = PracticeSession._meta.pk.get_db_prep_value(session_id, connection)
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor), [pk, user.pk])
+        cursor.execute(_statement(connection.vendor, grading), [pk, user.pk])
         rows = cursor.fetchall()
     session, items = None, {}
+    width = sum(len(part.fields) for part in _COLUMNS)
     for row in rows:
-        item, row_session, question, topic = split(row, *_COLUMNS)
+        item, row_session, question, topic = split(row[:width], *_COLUMNS)
         session = session or row_session  # one object for both rows
         question.topic = topic
         item.question = question
         item.session = session
+        if grading and item.position == session.answered:
+            item.grade_read = grade_sql.read_from(row[width:])
         items[item.position] = item
     return session, items

@@ -53,31 +53,51 @@ def lock(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None
 
 @dataclass(frozen=True)
 class Versions:
-    """The profile's and the card's row versions as `read` found them (card: None when
-    there was no card)."""
+    """The profile's and the card's row versions as read (card: None when there was no
+    card)."""
 
-    profile: str
+    profile: str | None
     card: str | None
+
+
+@dataclass(frozen=True)
+class Read:
+    """What a grade reads first: the learner's profile and their card for the question
+    (None where there is none), unlocked, with their versions for `write` to check."""
+
+    profile: Profile | None
+    card: Card | None
+    versions: Versions
+
+
+def read_columns() -> str:
+    """`Read`'s columns, for a statement that joins the learner's profile as `p` and their
+    card for the question as `c` (LEFT JOINs): `read`, and the grade's session read
+    (quizzes.cards), which so saves the grade a round trip."""
+    return f"{_PROFILE.sql()}, {_CARD.sql()}, p.xmin::text, c.xmin::text"
+
+
+def read_from(values) -> Read:
+    """The `Read` of `read_columns()`'s values."""
+    profile, card = rows.split(values[:-2], _PROFILE, _CARD)
+    return Read(profile=profile, card=card, versions=Versions(values[-2], values[-1]))
 
 
 @cache
 def _read_sql() -> str:
     quote = connection.ops.quote_name
     return (
-        f"SELECT {_PROFILE.sql()}, {_CARD.sql()}, p.xmin::text, c.xmin::text "
-        f"FROM (SELECT 1) AS one "
+        f"SELECT {read_columns()} FROM (SELECT 1) AS one "
         f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = %s "
         f"LEFT JOIN {quote(Card._meta.db_table)} c ON c.user_id = %s AND c.question_id = %s"
     )
 
 
-def read(*, user_id: int, question_id: int) -> tuple[Profile | None, Card | None, Versions]:
+def read(*, user_id: int, question_id: int) -> Read:
     """`lock`'s rows, not locked, with their versions for `write` to check."""
     with connection.cursor() as cursor:
         cursor.execute(_read_sql(), [user_id, user_id, question_id])
-        row = cursor.fetchone()
-    profile, card = rows.split(row[:-2], _PROFILE, _CARD)
-    return profile, card, Versions(profile=row[-2], card=row[-1])
+        return read_from(cursor.fetchone())
 
 
 def _guards(versions: Versions, *, user_id: int, card: Card | None, session_id) -> tuple[str, list]:

@@ -136,12 +136,17 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
 
 def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) -> Answer | None:
     """The grade without a transaction of its own (PostgreSQL, no key points to count):
-    the profile and card read unlocked, then one statement that writes only if neither has
+    the profile and card read unlocked (`item.grade_read`, when the session read had them),
+    then one statement that writes only if neither has
     changed since (grade_sql.write with their versions). None when it wrote nothing: the
     session was abandoned, a row changed, the grade is a duplicate or the card was made
     meanwhile; the locked way (`_record_grade`) then decides, as it would have."""
     user_id, question_id = session.user_id, item.question_id
-    profile, card, versions = grade_sql.read(user_id=user_id, question_id=question_id)
+    # Read with the session when the view could (quizzes.cards), or now.
+    found = getattr(item, "grade_read", None) or grade_sql.read(
+        user_id=user_id, question_id=question_id
+    )
+    profile, card, versions = found.profile, found.card, found.versions
     if profile is None:
         return None
     answer, new_card = _graded(

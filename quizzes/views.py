@@ -47,11 +47,12 @@ def _get_session_for_user(request: HtmxHttpRequest, session_id) -> PracticeSessi
 
 
 def _get_session_with_items(
-    request: HtmxHttpRequest, session_id
+    request: HtmxHttpRequest, session_id, *, grading: bool = False
 ) -> tuple[PracticeSession, dict[int, SessionItem]]:
     """The learner's own session (404 for anyone else's) and its current and next items
-    by position, in one query while the session has a current item."""
-    session, items = current_and_next(session_id=session_id, user=request.user)
+    by position, in one query while the session has a current item (`grading`: with what
+    the grade reads first, cards.current_and_next)."""
+    session, items = current_and_next(session_id=session_id, user=request.user, grading=grading)
     if session is None:
         # Finished, or not theirs: the session alone, or the 404.
         return _get_session_for_user(request, session_id), {}
@@ -191,7 +192,7 @@ def reveal(request: HtmxHttpRequest, session_id) -> HttpResponse:
 def grade(request: HtmxHttpRequest, session_id) -> HttpResponse:
     # The session, the current question and the next one in one query: the next is what
     # we show after the grade.
-    session, items = _get_session_with_items(request, session_id)
+    session, items = _get_session_with_items(request, session_id, grading=True)
     if interview := _running_interview(request, session):
         return interview
     if session.is_over:

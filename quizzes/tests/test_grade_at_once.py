@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import DailyActivity, Profile
 from quizzes import grade_sql, services
@@ -146,3 +147,26 @@ def test_inside_a_transaction_a_failed_write_leaves_it_usable(practice, learner,
         assert _grade(session, item).recorded
         assert list(Card.objects.values_list("reviews", flat=True)) == [3]
     assert Answer.objects.count() == 1
+
+
+def test_through_the_page_the_profile_and_card_come_with_the_session(practice, learner, client):
+    session, _ = practice
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("practice_grade", args=[session.pk]),
+            {"position": 0, "grade": Grade.GOOD},
+            headers={"HX-Request": "true"},
+        )
+    assert response.status_code == 200
+    assert Answer.objects.get().grade == Grade.GOOD
+    # The learner's login session and user aside: the practice session with its items and
+    # what the grade reads first, then the write.
+    statements = [
+        query["sql"]
+        for query in captured
+        if "django_session" not in query["sql"] and '"auth_user"' not in query["sql"]
+    ]
+    assert len(statements) == 2
+    assert "quizzes_sessionitem" in statements[0] and "xmin::text" in statements[0]
+    assert statements[1].startswith("WITH p AS")

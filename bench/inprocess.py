@@ -16,13 +16,13 @@ from pathlib import Path
 
 
 def _setup() -> None:
-    import django
-
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
-    django.setup()
+    # Started as a server's worker starts: Django set up, the URLconf loaded and what
+    # start-up made frozen for the garbage collector.
+    import prepsite.wsgi  # noqa: F401
 
 
 def _user(username: str):

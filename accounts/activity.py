@@ -4,10 +4,12 @@ A grade counts one answer into the learner's local day (`count_answer`, or on Po
 `count_answer_sql` as part of the grade's one write), an undo takes it back
 (`uncount_answer`), and a change of time zone counts every day again (`rebuild`).
 
-The lock rule: the learner's Profile row is locked while their time zone is read for any of
-these. A grade reads the zone with the row locked, and a change of zone re-counts with it
-locked too (accounts.services.update_profile), so a grade lands either before the re-count,
-which includes it, or after it, in the new zone: never counted twice, never lost.
+The lock rule: the learner's Profile row is locked while the time zone read for any of these
+is used. A grade reads the zone with the row locked, or (PostgreSQL, quizzes.grade_sql)
+unlocked and then counts in a statement that locks the row and counts only if the row is
+still the version it read; a change of zone re-counts with the row locked too
+(accounts.services.update_profile). So a grade lands either before the re-count, which
+includes it, or after it, in the new zone: never counted twice, never lost.
 """
 
 import datetime
@@ -41,7 +43,8 @@ def _zone(profile: Profile | None) -> datetime.tzinfo:
 
 def answer_day(profile: Profile | None, now: datetime.datetime) -> datetime.date:
     """The day an answer given at `now` counts on: the learner's local day, in the time zone
-    of their profile (read with the row locked)."""
+    of their profile (read with the row locked, or checked unchanged when counting: the
+    lock rule above)."""
     return timezone.localtime(now, _zone(profile)).date()
 
 

@@ -32,12 +32,13 @@ def _statement(vendor: str, grading: bool) -> str:
     joins = ""
     if grading:
         # What the grade reads first (grade_sql.Read): the learner's profile, and their
-        # card for each item's question, with the rows' versions.
+        # card for the current item's question, with the rows' versions.
         columns += f", {grade_sql.read_columns()}"
         joins = (
             f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = s.user_id "
             f"LEFT JOIN {quote(Card._meta.db_table)} c "
             "ON c.user_id = s.user_id AND c.question_id = i.question_id "
+            "AND i.position = s.answered "
         )
     return (
         f"SELECT {columns} "

@@ -9,6 +9,7 @@ The hidden position, the confidence radios and the empty answer box take a few v
 and each card sends them again: their HTML is kept, per value, for the process (`_fixed`).
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.forms.renderers import DjangoTemplates
@@ -64,23 +65,44 @@ def _confidence_option(widget: dict) -> str:
     )
 
 
-def _fixed(render):
-    """`render`, with its HTML kept for each widget it has seen: for widgets whose value is
-    one of a few (a position, a confidence), never text the learner typed."""
+# What `_fixed` keeps a widget's HTML for: values of a plain type, and short (a position,
+# a choice, an id, a class). A SafeString, or a long text, is written afresh.
+_KEPT_TYPES = (type(None), bool, int, str)
+_KEPT_LENGTH = 40
+
+
+def _key(widget: dict) -> tuple | None:
+    """The widget's values (with their types: 1 is not True) as a key, or None when one of
+    them is not for keeping."""
+    parts = []
+    for items in ([(k, v) for k, v in widget.items() if k != "attrs"], widget["attrs"].items()):
+        part = []
+        for name, value in items:
+            kind = type(value)
+            if kind not in _KEPT_TYPES or (kind is str and len(value) > _KEPT_LENGTH):
+                return None
+            part.append((name, kind, value))
+        parts.append(tuple(part))
+    return tuple(parts)
+
+
+def _fixed(render: Callable[[dict], str]) -> Callable[[dict], str]:
+    """`render`, with its HTML kept for each widget it has seen whose values are all for
+    keeping (`_key`): a few per card. A value a post sent that is long or odd is written
+    afresh, so nothing a client sends can fill the memory."""
 
     @lru_cache(maxsize=512)
-    def cached(key):
-        return render(dict(key[0], attrs=dict(key[1])))
+    def cached(key: tuple) -> str:
+        fields, attrs = key
+        widget = {name: value for name, _, value in fields}
+        return render({**widget, "attrs": {name: value for name, _, value in attrs}})
 
     def render_widget(widget: dict) -> str:
-        attrs = widget["attrs"]
-        try:
-            key = (tuple((k, v) for k, v in widget.items() if k != "attrs"), tuple(attrs.items()))
-            return cached(key)
-        except TypeError:  # an unhashable value: rendered as it comes
-            return render(widget)
+        key = _key(widget)
+        return render(widget) if key is None else cached(key)
 
     render_widget.cache_info = cached.cache_info
+    render_widget.cache_clear = cached.cache_clear
     return render_widget
 
 

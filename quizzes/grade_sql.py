@@ -100,10 +100,13 @@ def read(*, user_id: int, question_id: int) -> Read:
         return read_from(cursor.fetchone())
 
 
-def _guards(versions: Versions, *, user_id: int, card: Card | None, session_id) -> tuple[str, list]:
-    # `ok` has a row when the profile and the card are as read and the session is not
-    # abandoned, with the three rows locked in the order of every other writer: the
-    # profile first (each guard's EXISTS is evaluated before its own row is locked).
+def _guards(
+    versions: Versions, *, user_id: int, card: Card | None, session: PracticeSession
+) -> tuple[str, list]:
+    # `ok` has a row when the profile and the card are as read and the session is still
+    # where the grade found it (not abandoned, nothing graded or undone since), with the
+    # three rows locked: the profile first, as every writer of the learner's rows locks
+    # it (each guard's EXISTS is evaluated before its own row is locked).
     quote = connection.ops.quote_name
     sql = (
         f"p AS (SELECT 1 FROM {quote(Profile._meta.db_table)} "
@@ -120,18 +123,21 @@ def _guards(versions: Versions, *, user_id: int, card: Card | None, session_id) 
         before = "c"
     sql += (
         f"ok AS (SELECT 1 FROM {quote(PracticeSession._meta.db_table)} WHERE id = %s "
-        f"AND abandoned_at IS NULL AND EXISTS (SELECT 1 FROM {before}) FOR NO KEY UPDATE), "
+        "AND abandoned_at IS NULL AND answered = %s "
+        f"AND EXISTS (SELECT 1 FROM {before}) FOR NO KEY UPDATE), "
     )
-    return sql, [*params, session_id]
+    return sql, [*params, session.pk, session.answered]
 
 
 _SESSION_UPDATE = (
     f'UPDATE "{PracticeSession._meta.db_table}" SET answered = answered + 1, '
     "recalled = recalled + %s, current_shown_at = %s, "
     "last_answer_id = (SELECT id FROM answer){finished} "
-    # Counted only with its answer: without `read`'s versions still as read, no answer.
-    "WHERE id = %s AND abandoned_at IS NULL AND EXISTS (SELECT 1 FROM answer) "
-    "RETURNING last_answer_id"
+    # Not if another tab graded or undid a question of the session meanwhile: this grade
+    # is for the question it was at. Counted only with its answer: without `read`'s
+    # versions still as read, no answer.
+    "WHERE id = %s AND abandoned_at IS NULL AND answered = %s "
+    "AND EXISTS (SELECT 1 FROM answer) RETURNING last_answer_id"
 )
 
 
@@ -149,16 +155,15 @@ def write(
     """Write the grade: the card (`new_card`'s scheduling fields onto the locked `card`, or
     `new_card` as the first), the answer, one more answer on `day` in the roll-up, and the
     session's counters. False, with nothing changed by the session's update, when the
-    session was abandoned meanwhile: the caller rolls the rest back.
+    session was abandoned, or moved on or back by a grade or an undo in another tab,
+    meanwhile: the caller rolls the rest back.
 
     With `versions` (the rows came from `read`, not `lock`), nothing at all is written
-    unless the profile and the card are still as read and the session is not abandoned:
+    unless the profile and the card are still as read and the session is where it was:
     False then, and a statement of its own has nothing to roll back."""
     guards, guard_params, source = "", [], ""
     if versions is not None:
-        guards, guard_params = _guards(
-            versions, user_id=answer.user_id, card=card, session_id=session.pk
-        )
+        guards, guard_params = _guards(versions, user_id=answer.user_id, card=card, session=session)
         source = "ok"
     if card is None:
         card_sql, card_params = rows.insert(new_card, source=source)
@@ -171,7 +176,13 @@ def write(
         user_id=answer.user_id, day=day, recalled=answer.recalled, source=source
     )
     session_sql = _SESSION_UPDATE.format(finished=", finished_at = %s" if finished else "")
-    session_params = [int(answer.recalled), now, *([now] if finished else []), session.pk]
+    session_params = [
+        int(answer.recalled),
+        now,
+        *([now] if finished else []),
+        session.pk,
+        session.answered,
+    ]
     sql = (
         f"WITH {guards}card AS ({card_sql}), answer AS ({answer_sql}), "
         f"counted AS ({counted_sql}) {session_sql}"

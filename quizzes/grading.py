@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import activity
+from accounts.models import Profile
 from quizzes import grade_sql, scheduling
 from quizzes.models import (
     CARD_STATE_FIELDS,
@@ -55,8 +56,10 @@ def record_grade(
     """Record one grade and update the learner's FSRS card, exactly once.
 
     A second grade for the same question of the session (double click, replay,
-    another tab) changes nothing: the unique constraint on (session, question)
-    makes the whole transaction roll back, and the caller shows the current state.
+    another tab) changes nothing: the unique constraint on (session, question) refuses
+    its answer and all of it is rolled back, and the caller shows the current state. So
+    does a grade of a session that another tab abandoned, or moved on or back (undo), since
+    the grade read it.
     """
     now = now or timezone.now()
     ticked = sorted(set(key_point_ids))
@@ -115,9 +118,10 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
         )
     finished = item.position + 1 >= session.size
     write = grade_sql.write if postgresql else _write
-    # Not if the learner abandoned the session meanwhile (another tab): then nothing of
-    # this grade is kept, and the session stays abandoned rather than also finished. A
-    # duplicate grade fails on the answer's unique constraint: the same, all rolled back.
+    # Not if the learner abandoned the session, or graded or undid in another tab,
+    # meanwhile: then nothing of this grade is kept (an abandoned session stays abandoned
+    # rather than also finished). A duplicate grade fails on the answer's unique
+    # constraint: the same, all rolled back.
     written = write(
         card=card,
         new_card=new_card,
@@ -137,10 +141,10 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
 def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) -> Answer | None:
     """The grade without a transaction of its own (PostgreSQL, no key points to count):
     the profile and card read unlocked (`item.grade_read`, when the session read had them),
-    then one statement that writes only if neither has
-    changed since (grade_sql.write with their versions). None when it wrote nothing: the
-    session was abandoned, a row changed, the grade is a duplicate or the card was made
-    meanwhile; the locked way (`_record_grade`) then decides, as it would have."""
+    then one statement that writes only if neither has changed since (grade_sql.write with
+    their versions). None when it wrote nothing: the session was abandoned or moved, a row
+    changed, the grade is a duplicate or the card was made meanwhile; the locked way
+    (`_record_grade`) then decides, as it would have."""
     user_id, question_id = session.user_id, item.question_id
     # Read with the session when the view could (quizzes.cards), or now.
     found = getattr(item, "grade_read", None) or grade_sql.read(
@@ -178,7 +182,17 @@ def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) ->
     return answer
 
 
-def _graded(*, session, item, grade, ticked, typed_answer, now, profile, card):
+def _graded(
+    *,
+    session: PracticeSession,
+    item: SessionItem,
+    grade: int,
+    ticked: list[int],
+    typed_answer: str,
+    now: datetime,
+    profile: Profile | None,
+    card: Card | None,
+) -> tuple[Answer, Card]:
     """The grade's new card and its answer (both unsaved), from the profile and card as
     the grade read them. The answer's `before` keeps what undo needs to put back."""
     user_id, question_id = session.user_id, item.question_id
@@ -218,7 +232,9 @@ def _write(*, card, new_card, answer, day, session, finished, now) -> bool:
         new_card.save(update_fields=CARD_STATE_FIELDS)
     answer.save(force_insert=True)
     return bool(
-        PracticeSession.objects.filter(pk=session.pk, abandoned_at__isnull=True).update(
+        PracticeSession.objects.filter(
+            pk=session.pk, abandoned_at__isnull=True, answered=session.answered
+        ).update(
             answered=F("answered") + 1,
             recalled=F("recalled") + int(answer.recalled),
             current_shown_at=now,
@@ -293,7 +309,8 @@ def _restore_points(*, user_id: int, before: dict) -> None:
 
 
 class _SessionOver(Exception):
-    """Rolls a grade back when its session was abandoned while it was being recorded."""
+    """Rolls a grade back when its session was abandoned, or moved on or back, while it was
+    being recorded."""
 
 
 def _refit_after_commit(user_id: int) -> None:

@@ -198,8 +198,8 @@ class Question(models.Model):
     class Meta:
         ordering = ["topic__order", "key"]
         indexes = [
-            # With the id: a session start picks among the published questions (of some
-            # topics) from the index alone, without reading the wide rows (issue #22).
+            # With the id: a random session start can pick among the published questions
+            # (of some topics) from the index, without reading the wide rows (issue #22).
             models.Index(fields=["status", "topic", "id"], name="question_status_topic_id"),
             models.Index(fields=["status", "difficulty"], name="question_status_difficulty"),
             GinIndex(fields=["search_vector"], name="question_search"),

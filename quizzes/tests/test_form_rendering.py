@@ -63,3 +63,26 @@ def test_the_fixed_inputs_are_rendered_once_per_value():
     # Another value is another entry: the radio checked follows the form.
     other = _pieces(RevealForm(initial={"position": 7, "confidence": "sure"}))
     assert other != first and 'value="sure" id="id_confidence_0" checked' in "".join(other)
+
+
+def test_what_a_post_sent_is_not_kept():
+    from quizzes import form_rendering
+
+    caches = (
+        form_rendering._fixed_input,
+        form_rendering._fixed_textarea,
+        form_rendering._fixed_confidence_option,
+    )
+    for cache in caches:
+        cache.cache_clear()
+    for junk in ("1" * 500, "x" * 41, "7 <b>"):
+        form = RevealForm({"position": junk, "typed_answer": junk, "confidence": junk})
+        form.is_valid()
+        _pieces(form)
+        template, direct = _both(lambda junk=junk: RevealForm({"position": junk}))
+        assert direct == template
+    # Kept: the short position ("7 <b>", escaped when written), the empty answer box of the
+    # forms without an answer, and the three radios, none checked, with and without the
+    # error of a confidence that is no choice. Not kept: the long positions, and the
+    # answer box with text in it.
+    assert [cache.cache_info().currsize for cache in caches] == [1, 1, 6]

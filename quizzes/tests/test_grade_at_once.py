@@ -170,3 +170,50 @@ def test_through_the_page_the_profile_and_card_come_with_the_session(practice, l
     assert len(statements) == 2
     assert "quizzes_sessionitem" in statements[0] and "xmin::text" in statements[0]
     assert statements[1].startswith("WITH p AS")
+
+
+def test_an_undo_in_another_tab_meanwhile_keeps_nothing_of_the_grade(
+    practice, learner, monkeypatch
+):
+    session, first = practice
+    assert _grade(session, first).recorded
+    second = session.items.select_related("question").get(position=1)
+    # The other tab undoes the first grade after this grade read the session at 1.
+    _after_read(
+        monkeypatch,
+        lambda: services.undo_last_grade(session=PracticeSession.objects.get(pk=session.pk)),
+    )
+    assert not _grade(session, second).recorded
+    assert not Answer.objects.exists()
+    stored = PracticeSession.objects.get(pk=session.pk)
+    assert (stored.answered, stored.finished_at) == (0, None)
+    assert _days(learner) == {}
+
+
+def test_through_the_page_a_card_changed_after_the_session_read_is_not_overwritten(
+    practice, learner, client, monkeypatch
+):
+    from quizzes import grading
+
+    session, item = practice
+    card = Card.objects.create(
+        user=learner, question_id=item.question_id, state=2, stability=3.0, difficulty=5.0,
+        due=NOW, last_review=NOW, reviews=4,
+    )  # fmt: skip
+    graded = grading._graded
+
+    def graded_meanwhile(**kwargs):
+        # The session read (with the card) is done: another tab reviews the card now.
+        Card.objects.filter(pk=card.pk).update(reviews=9)
+        return graded(**kwargs)
+
+    monkeypatch.setattr(grading, "_graded", graded_meanwhile)
+    client.force_login(learner)
+    response = client.post(
+        reverse("practice_grade", args=[session.pk]),
+        {"position": 0, "grade": Grade.GOOD},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    card.refresh_from_db()
+    assert card.reviews == 10

@@ -34,11 +34,14 @@ def _statement(vendor: str, grading: bool) -> str:
         # What the grade reads first (grade_sql.Read): the learner's profile, and their
         # card for the current item's question, with the rows' versions.
         columns += f", {grade_sql.read_columns()}"
+        # LATERAL with a LIMIT (kept as a subquery): the card by its (user, question)
+        # index, not a hash of all the learner's cards (5,000 for some), which the
+        # planner chose for a plain join.
         joins = (
             f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = s.user_id "
-            f"LEFT JOIN {quote(Card._meta.db_table)} c "
-            "ON c.user_id = s.user_id AND c.question_id = i.question_id "
-            "AND i.position = s.answered "
+            f"LEFT JOIN LATERAL (SELECT *, xmin FROM {quote(Card._meta.db_table)} "
+            "WHERE user_id = s.user_id AND question_id = i.question_id "
+            "AND i.position = s.answered LIMIT 1) c ON TRUE "
         )
     return (
         f"SELECT {columns} "

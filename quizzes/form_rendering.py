@@ -72,18 +72,21 @@ _KEPT_LENGTH = 40
 
 
 def _key(widget: dict) -> tuple | None:
-    """The widget's values (with their types: 1 is not True) as a key, or None when one of
-    them is not for keeping."""
-    parts = []
-    for items in ([(k, v) for k, v in widget.items() if k != "attrs"], widget["attrs"].items()):
-        part = []
+    """The widget's values, then its attributes', as a key (with the type of those not
+    strings: 1 is not True), or None when one of them is not for keeping."""
+    key = ([], [])
+    for part, items in zip(key, (widget.items(), widget["attrs"].items()), strict=True):
         for name, value in items:
             kind = type(value)
-            if kind not in _KEPT_TYPES or (kind is str and len(value) > _KEPT_LENGTH):
+            if kind is str:
+                if len(value) > _KEPT_LENGTH:
+                    return None
+                part.append((name, value))
+            elif kind in _KEPT_TYPES:
+                part.append((name, kind, value))
+            elif name != "attrs":
                 return None
-            part.append((name, kind, value))
-        parts.append(tuple(part))
-    return tuple(parts)
+    return tuple(key[0]), tuple(key[1])
 
 
 def _fixed(render: Callable[[dict], str]) -> Callable[[dict], str]:
@@ -94,8 +97,8 @@ def _fixed(render: Callable[[dict], str]) -> Callable[[dict], str]:
     @lru_cache(maxsize=512)
     def cached(key: tuple) -> str:
         fields, attrs = key
-        widget = {name: value for name, _, value in fields}
-        return render({**widget, "attrs": {name: value for name, _, value in attrs}})
+        widget = {entry[0]: entry[-1] for entry in fields}
+        return render({**widget, "attrs": {entry[0]: entry[-1] for entry in attrs}})
 
     def render_widget(widget: dict) -> str:
         key = _key(widget)

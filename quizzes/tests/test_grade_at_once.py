@@ -6,7 +6,7 @@ makes it: nothing lost, nothing counted twice."""
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -45,6 +45,14 @@ def _after_read(monkeypatch, meanwhile):
     monkeypatch.setattr(grade_sql, "read", read_then)
 
 
+def _card(user, item, *, reviews: int) -> Card:
+    """A card in review for the item's question, reviewed `reviews` times."""
+    return Card.objects.create(
+        user=user, question_id=item.question_id, state=2, stability=3.0, difficulty=5.0,
+        due=NOW, last_review=NOW, reviews=reviews,
+    )  # fmt: skip
+
+
 def _days(user) -> dict:
     return dict(DailyActivity.objects.filter(user=user).values_list("day", "answers"))
 
@@ -80,10 +88,7 @@ def test_a_card_reviewed_meanwhile_is_reviewed_again_not_overwritten(
     practice, learner, monkeypatch
 ):
     session, item = practice
-    card = Card.objects.create(
-        user=learner, question_id=item.question_id, state=2, stability=3.0, difficulty=5.0,
-        due=NOW, last_review=NOW, reviews=4,
-    )  # fmt: skip
+    card = _card(learner, item, reviews=4)
     _after_read(monkeypatch, lambda: Card.objects.filter(pk=card.pk).update(reviews=9))
     assert _grade(session, item).recorded
     card.refresh_from_db()
@@ -95,11 +100,8 @@ def test_a_card_made_meanwhile_is_reviewed_not_duplicated(practice, learner, mon
     session, item = practice
     _after_read(
         monkeypatch,
-        lambda: Card.objects.create(
-            user=learner, question_id=item.question_id, state=2, stability=3.0,
-            difficulty=5.0, due=NOW, last_review=NOW, reviews=2,
-        ),
-    )  # fmt: skip
+        lambda: _card(learner, item, reviews=2),
+    )
     assert _grade(session, item).recorded
     assert list(Card.objects.values_list("reviews", flat=True)) == [3]
     assert _days(learner) == {datetime(2026, 6, 1).date(): 1}
@@ -131,16 +133,11 @@ def test_the_same_grade_twice_is_counted_once(practice, learner):
 
 
 def test_inside_a_transaction_a_failed_write_leaves_it_usable(practice, learner, monkeypatch):
-    from django.db import transaction
-
     session, item = practice
     _after_read(
         monkeypatch,
-        lambda: Card.objects.create(
-            user=learner, question_id=item.question_id, state=2, stability=3.0,
-            difficulty=5.0, due=NOW, last_review=NOW, reviews=2,
-        ),
-    )  # fmt: skip
+        lambda: _card(learner, item, reviews=2),
+    )
     with transaction.atomic():
         # The write fails on the card's unique constraint, in a savepoint: the locked way
         # then grades in the same transaction, which goes on.
@@ -196,10 +193,7 @@ def test_through_the_page_a_card_changed_after_the_session_read_is_not_overwritt
     from quizzes import grading
 
     session, item = practice
-    card = Card.objects.create(
-        user=learner, question_id=item.question_id, state=2, stability=3.0, difficulty=5.0,
-        due=NOW, last_review=NOW, reviews=4,
-    )  # fmt: skip
+    card = _card(learner, item, reviews=4)
     graded = grading._graded
 
     def graded_meanwhile(**kwargs):

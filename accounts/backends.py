@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
-from quizzes.rows import Columns
+from prepsite.rows import Columns
 
 
 class UsernameOrEmailBackend(ModelBackend):

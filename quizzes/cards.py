@@ -11,9 +11,9 @@ from functools import cache
 from django.db import connection
 
 from accounts.models import Profile
+from prepsite.rows import Columns, split
 from quizzes import grade_sql
 from quizzes.models import Card, PracticeSession, Question, SessionItem, Topic
-from quizzes.rows import Columns, split
 
 # The models of one row, in column order. The question's search vector is never shown.
 _COLUMNS = (
@@ -22,6 +22,7 @@ _COLUMNS = (
     Columns(Question, "q", exclude=("search_vector",)),
     Columns(Topic, "t"),
 )
+_WIDTH = sum(len(part.fields) for part in _COLUMNS)  # then, when grading, grade_sql.Read's
 
 
 @cache
@@ -72,14 +73,13 @@ def current_and_next(
         cursor.execute(_statement(connection.vendor, grading), [pk, user.pk])
         rows = cursor.fetchall()
     session, items = None, {}
-    width = sum(len(part.fields) for part in _COLUMNS)
     for row in rows:
-        item, row_session, question, topic = split(row[:width], *_COLUMNS)
+        item, row_session, question, topic = split(row[:_WIDTH], *_COLUMNS)
         session = session or row_session  # one object for both rows
         question.topic = topic
         item.question = question
         item.session = session
         if grading and item.position == session.answered:
-            item.grade_read = grade_sql.read_from(row[width:])
+            item.grade_read = grade_sql.read_from(row[_WIDTH:])
         items[item.position] = item
     return session, items

@@ -22,7 +22,7 @@ from django.db import connection
 
 from accounts import activity
 from accounts.models import Profile
-from quizzes import rows
+from prepsite import rows
 from quizzes.models import CARD_STATE_FIELDS, Answer, Card, PracticeSession
 
 _PROFILE = rows.Columns(Profile, "p")
@@ -168,9 +168,7 @@ def write(
     if card is None:
         card_sql, card_params = rows.insert(new_card, source=source)
     else:
-        card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS)
-        if source:
-            card_sql += f" AND EXISTS (SELECT 1 FROM {source})"
+        card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS, source=source)
     answer_sql, answer_params = rows.insert(answer, returning_pk=True, source=source)
     counted_sql, counted_params = activity.count_answer_sql(
         user_id=answer.user_id, day=day, recalled=answer.recalled, source=source

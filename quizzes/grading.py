@@ -6,8 +6,9 @@ A grade changes the learner's FSRS card, their key-point memory, the day's roll-
 """
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -106,36 +107,23 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
     else:
         profile = activity.lock_profile(user_id)
         card = _locked_card(user_id=user_id, question_id=question_id)
-    answer, new_card = _graded(
+    graded = _graded(
         session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
         now=now, profile=profile, card=card,
     )  # fmt: skip
     if ticked or grade == Grade.AGAIN:
         # A grade with nothing ticked says nothing about the points unless it is Again:
         # many learners press Good without using the checklist.
-        answer.before["points"] = _remember_points(
+        graded.answer.before["points"] = _remember_points(
             user_id=user_id, question=item.question, ticked=set(ticked), now=now
         )
-    finished = item.position + 1 >= session.size
-    write = grade_sql.write if postgresql else _write
     # Not if the learner abandoned the session, or graded or undid in another tab,
     # meanwhile: then nothing of this grade is kept (an abandoned session stays abandoned
     # rather than also finished). A duplicate grade fails on the answer's unique
     # constraint: the same, all rolled back.
-    written = write(
-        card=card,
-        new_card=new_card,
-        answer=answer,
-        day=activity.answer_day(profile, now),
-        session=session,
-        finished=finished,
-        now=now,
-    )
-    if not written:
+    if not graded.write_with(grade_sql.write if postgresql else _write):
         raise _SessionOver
-    if finished:
-        _refit_after_commit(user_id)
-    return answer
+    return graded.answer
 
 
 def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) -> Answer | None:
@@ -153,33 +141,49 @@ def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) ->
     profile, card, versions = found.profile, found.card, found.versions
     if profile is None:
         return None
-    answer, new_card = _graded(
+    graded = _graded(
         session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
         now=now, profile=profile, card=card,
     )  # fmt: skip
-    finished = item.position + 1 >= session.size
     # A statement is a transaction of its own; inside the caller's (an interview's, a
     # test's), a failure must not end theirs: a savepoint there.
     own = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
         with own:
-            written = grade_sql.write(
-                card=card,
-                new_card=new_card,
-                answer=answer,
-                day=activity.answer_day(profile, now),
-                session=session,
-                finished=finished,
-                now=now,
-                versions=versions,
-            )
+            written = graded.write_with(grade_sql.write, versions=versions)
     except IntegrityError:
         return None
-    if not written:
-        return None
-    if finished:
-        _refit_after_commit(user_id)
-    return answer
+    return graded.answer if written else None
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """A grade worked out and not yet written: what either way of writing it takes."""
+
+    session: PracticeSession
+    card: Card | None  # as the grade read it
+    new_card: Card
+    answer: Answer
+    day: date
+    now: datetime
+    finished: bool  # the session's last question
+
+    def write_with(self, write: Callable[..., bool], **options) -> bool:
+        """Write it with `write` (grade_sql.write, or `_write` on SQLite); when it was
+        written and ends the session, let the worker re-fit the schedule after the commit."""
+        written = write(
+            card=self.card,
+            new_card=self.new_card,
+            answer=self.answer,
+            day=self.day,
+            session=self.session,
+            finished=self.finished,
+            now=self.now,
+            **options,
+        )
+        if written and self.finished:
+            _refit_after_commit(self.session.user_id)
+        return written
 
 
 def _graded(
@@ -192,9 +196,9 @@ def _graded(
     now: datetime,
     profile: Profile | None,
     card: Card | None,
-) -> tuple[Answer, Card]:
-    """The grade's new card and its answer (both unsaved), from the profile and card as
-    the grade read them. The answer's `before` keeps what undo needs to put back."""
+) -> _Graded:
+    """The grade's new card and its answer (both unsaved), and its day, from the profile and
+    card as the grade read them. The answer's `before` keeps what undo needs to put back."""
     user_id, question_id = session.user_id, item.question_id
     revealed_at = item.revealed_at
     shown_at = session.current_shown_at
@@ -220,7 +224,15 @@ def _graded(
             "points": None,
         },
     )
-    return answer, new_card
+    return _Graded(
+        session=session,
+        card=card,
+        new_card=new_card,
+        answer=answer,
+        day=activity.answer_day(profile, now),
+        now=now,
+        finished=item.position + 1 >= session.size,
+    )
 
 
 def _write(*, card, new_card, answer, day, session, finished, now) -> bool:

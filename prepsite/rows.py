@@ -1,8 +1,9 @@
 """Hand-written statements' rows, read and written as the ORM would.
 
-The answer loop's hot statements (quizzes.cards, quizzes.grade_sql) are written out once
-from the models' fields: compiling them through the ORM on every request cost more CPU
-than running them (issue #22). These helpers keep them faithful to the models: columns
+The hottest statements (the practice card's read, quizzes.cards; the grade's,
+quizzes.grade_sql; the logged-in user's, accounts.backends) are written out once from the
+models' fields: compiling them through the ORM on every request cost more CPU than running
+them (issue #22). These helpers keep them faithful to the models: columns
 come from `_meta`, values read go through the backend's converters and `Model.from_db`,
 and values written through each field's `get_db_prep_save`.
 """
@@ -76,10 +77,12 @@ def insert(obj: Model, *, returning_pk: bool = False, source: str = "") -> tuple
     return sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
 
-def update(obj: Model, names: tuple[str, ...]) -> tuple[str, list]:
+def update(obj: Model, names: tuple[str, ...], *, source: str = "") -> tuple[str, list]:
     """`UPDATE` the instance's row (by primary key) setting the fields `names` to its
-    values, as SQL and parameters to use as a statement or a CTE."""
-    sql, fields = _update_sql(type(obj), connection.vendor, names)
+    values, as SQL and parameters to use as a statement or a CTE.
+
+    `source`: a CTE's name; the row is then updated only when it has a row."""
+    sql, fields = _update_sql(type(obj), connection.vendor, names, source)
     params = [f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in fields]
     return sql, [*params, obj._meta.pk.get_db_prep_save(obj.pk, connection)]
 
@@ -102,10 +105,14 @@ def _insert_sql(
 
 
 @cache
-def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, list]:
+def _update_sql(
+    model: type[Model], vendor: str, names: tuple[str, ...], source: str
+) -> tuple[str, list]:
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    if source:
+        sql += f" AND EXISTS (SELECT 1 FROM {source})"
     return sql, fields

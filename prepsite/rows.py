@@ -67,13 +67,21 @@ def split(row, *columns: Columns) -> list[Model | None]:
     return instances
 
 
-def insert(obj: Model, *, returning_pk: bool = False, source: str = "") -> tuple[str, list]:
+def insert(
+    obj: Model,
+    *,
+    returning_pk: bool = False,
+    source: str = "",
+    expressions: tuple[tuple[str, str], ...] = (),
+) -> tuple[str, list]:
     """`INSERT INTO` the instance's table with every concrete field (an auto primary key
     is left to the database), as SQL and parameters to use as a statement or a CTE.
 
     `source`: a CTE's name; the row is then inserted once per row of it, so not at all
-    when it has none (`INSERT ... SELECT ... FROM source`)."""
-    sql, fields = _insert_sql(type(obj), connection.vendor, returning_pk, source)
+    when it has none (`INSERT ... SELECT ... FROM source`).
+    `expressions`: (field name, SQL) pairs, for a column whose value the statement works
+    out from the instance's, which the SQL takes as its one `%s`."""
+    sql, fields = _insert_sql(type(obj), connection.vendor, returning_pk, source, expressions)
     return sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
 
 
@@ -90,12 +98,15 @@ def update(obj: Model, names: tuple[str, ...], *, source: str = "") -> tuple[str
 # The statements' text depends only on the model (and the backend's quoting): written once.
 @cache
 def _insert_sql(
-    model: type[Model], vendor: str, returning_pk: bool, source: str
+    model: type[Model], vendor: str, returning_pk: bool, source: str, expressions: tuple
 ) -> tuple[str, list]:
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
     quote = connection.ops.quote_name
-    values = ", ".join(["%s"] * len(fields))
+    given = dict(expressions)
+    if unknown := given.keys() - {f.name for f in fields}:
+        raise ValueError(f"{model.__name__} has no field to insert named {sorted(unknown)}")
+    values = ", ".join(given.get(f.name, "%s") for f in fields)
     sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) " + (
         f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
     )

@@ -2,11 +2,12 @@
 
 `lock` reads the learner's profile and their card for the question with both rows locked
 (the profile first, as every writer of the roll-up does: accounts.activity). `write` then
-writes the card, the answer, the day's roll-up and the session's counters in one statement
-of data-modifying CTEs. Through the ORM these were five round trips and as many compiled
-statements. SQLite has no writes in CTEs: quizzes.grading makes the same writes one by one.
+writes the card, the answer, the day's roll-up, the session's counters and, when the grade
+counts them, the key points' memories in one statement of data-modifying CTEs. Through the
+ORM these were up to eight round trips and as many compiled statements. SQLite has no
+writes in CTEs: quizzes.grading makes the same writes one by one.
 
-Most grades need no transaction around the two: `read` reads the same rows unlocked with
+A grade needs no transaction around the two: `read` reads the same rows unlocked with
 their versions (PostgreSQL's `xmin`, which every update of a row changes), and `write`
 given those versions is a statement of its own that locks the profile, the card and the
 session and writes only if neither the profile nor the card has changed since: BEGIN and
@@ -23,7 +24,15 @@ from django.db import connection
 from accounts import activity
 from accounts.models import Profile
 from prepsite import rows
-from quizzes.models import CARD_STATE_FIELDS, Answer, Card, PracticeSession
+from quizzes.models import (
+    CARD_STATE_FIELDS,
+    Answer,
+    Card,
+    KeyPoint,
+    KeyPointMemory,
+    PracticeSession,
+    Question,
+)
 
 _PROFILE = rows.Columns(Profile, "p")
 _CARD = rows.Columns(Card, "c")
@@ -141,6 +150,53 @@ _SESSION_UPDATE = (
 )
 
 
+@cache
+def _points_sql(source: str) -> str:
+    # What quizzes.grading._remember_points does, as CTEs: a hit for each ticked key point
+    # of the question and a miss for the rest, the missing memories made and the others
+    # locked and updated; `kp_before` is what they were, for the answer's `before` (undo).
+    # A memory made meanwhile fails the insert on its unique constraint, as a card does.
+    quote = connection.ops.quote_name
+    memory, point = quote(KeyPointMemory._meta.db_table), quote(KeyPoint._meta.db_table)
+    guard = f" AND EXISTS (SELECT 1 FROM {source})" if source else ""
+    # A hit rests the point REST_DAYS * 2 ** (its streak before the hit) days.
+    rest = (
+        "CASE WHEN kp.hit THEN {now} + %s::integer * 2 ^ {streak} * interval '1 day' ELSE {now} END"
+    )
+    return (
+        f"kp AS (SELECT id, id = ANY(%s::integer[]) AS hit FROM {point} "
+        f"WHERE question_id = %s{guard}), "
+        f"kpm AS (SELECT * FROM {memory} WHERE user_id = %s "
+        "AND key_point_id IN (SELECT id FROM kp) FOR UPDATE), "
+        f"kp_made AS (INSERT INTO {memory} "
+        "(user_id, key_point_id, hits, misses, streak, last_seen, due) "
+        "SELECT %s, kp.id, kp.hit::integer, (NOT kp.hit)::integer, kp.hit::integer, %s, "
+        + rest.format(now="%s::timestamptz", streak="0")
+        + " FROM kp WHERE kp.id NOT IN (SELECT key_point_id FROM kpm)), "
+        f"kp_seen AS (UPDATE {memory} m SET hits = m.hits + kp.hit::integer, "
+        "misses = m.misses + (NOT kp.hit)::integer, "
+        "streak = CASE WHEN kp.hit THEN m.streak + 1 ELSE 0 END, last_seen = %s, "
+        "due = "
+        + rest.format(now="%s::timestamptz", streak="m.streak")
+        + " FROM kpm JOIN kp ON kp.id = kpm.key_point_id WHERE m.id = kpm.id), "
+        "kp_before AS (SELECT jsonb_build_object("
+        "'created', COALESCE((SELECT jsonb_agg(id ORDER BY id) FROM kp "
+        "WHERE id NOT IN (SELECT key_point_id FROM kpm)), '[]'::jsonb), "
+        "'updated', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'hits', hits, "
+        "'misses', misses, 'streak', streak, 'last_seen', last_seen, 'due', due) ORDER BY id) "
+        "FROM kpm), '[]'::jsonb)) AS points), "
+    )
+
+
+def _points_params(*, question_id: int, ticked: list[int], user_id: int, now: datetime) -> list:
+    return [
+        ticked, question_id,  # kp
+        user_id,  # kpm
+        user_id, now, now, KeyPointMemory.REST_DAYS, now,  # kp_made
+        now, now, KeyPointMemory.REST_DAYS, now,  # kp_seen
+    ]  # fmt: skip
+
+
 def write(
     *,
     card: Card | None,
@@ -150,13 +206,15 @@ def write(
     session: PracticeSession,
     finished: bool,
     now: datetime,
+    points_of: Question | None = None,
     versions: Versions | None = None,
 ) -> bool:
     """Write the grade: the card (`new_card`'s scheduling fields onto the locked `card`, or
-    `new_card` as the first), the answer, one more answer on `day` in the roll-up, and the
-    session's counters. False, with nothing changed by the session's update, when the
-    session was abandoned, or moved on or back by a grade or an undo in another tab,
-    meanwhile: the caller rolls the rest back.
+    `new_card` as the first), the answer, one more answer on `day` in the roll-up, the
+    session's counters, and a hit or a miss for each key point of `points_of` (the
+    question, when the grade counts them: the answer's ticks are the hits). False, with
+    nothing changed by the session's update, when the session was abandoned, or moved on or
+    back by a grade or an undo in another tab, meanwhile: the caller rolls the rest back.
 
     With `versions` (the rows came from `read`, not `lock`), nothing at all is written
     unless the profile and the card are still as read and the session is where it was:
@@ -169,7 +227,18 @@ def write(
         card_sql, card_params = rows.insert(new_card, source=source)
     else:
         card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS, source=source)
-    answer_sql, answer_params = rows.insert(answer, returning_pk=True, source=source)
+    points_sql, points_params = "", []
+    before = ()
+    if points_of is not None:
+        points_sql = _points_sql(source)
+        points_params = _points_params(
+            question_id=points_of.pk, ticked=answer.key_points_ticked, user_id=answer.user_id,
+            now=now,
+        )  # fmt: skip
+        before = (("before", "jsonb_set(%s, '{points}', (SELECT points FROM kp_before))"),)
+    answer_sql, answer_params = rows.insert(
+        answer, returning_pk=True, source=source, expressions=before
+    )
     counted_sql, counted_params = activity.count_answer_sql(
         user_id=answer.user_id, day=day, recalled=answer.recalled, source=source
     )
@@ -182,10 +251,13 @@ def write(
         session.answered,
     ]
     sql = (
-        f"WITH {guards}card AS ({card_sql}), answer AS ({answer_sql}), "
+        f"WITH {guards}{points_sql}card AS ({card_sql}), answer AS ({answer_sql}), "
         f"counted AS ({counted_sql}) {session_sql}"
     )
-    params = [*guard_params, *card_params, *answer_params, *counted_params, *session_params]
+    params = [
+        *guard_params, *points_params, *card_params, *answer_params, *counted_params,
+        *session_params,
+    ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -26,12 +26,10 @@ from quizzes.models import (
     KeyPointMemory,
     Mode,
     PracticeSession,
+    Question,
     SessionItem,
 )
 
-# Each hit in a row after a miss doubles how long a missed point rests before it is
-# due again in "Missed key points": 1, 2, 4... days.
-POINT_REST_DAYS = 1
 UNDO_NOTHING = "There is no grade to undo: only the last grade of a session can be undone, once."
 UNDO_STALE = "That question has been graded or reset since, so this grade can no longer be undone."
 UNDO_INTERVIEW = (
@@ -72,7 +70,7 @@ def record_grade(
         "typed_answer": typed_answer,
         "now": now,
     }
-    answer = _record_grade_at_once(**grading) if _at_once(grade, ticked) else None
+    answer = _record_grade_at_once(**grading) if connection.vendor == "postgresql" else None
     if answer is None:
         try:
             # No savepoint: a racing duplicate aborts this whole transaction, which is
@@ -91,12 +89,6 @@ def record_grade(
     return GradeResult(recorded=True)
 
 
-def _at_once(grade: int, ticked: list[int]) -> bool:
-    # A grade that counts hits and misses of key points (anything ticked, or Again) reads
-    # and writes their memories too: it takes the locked way, in a transaction.
-    return connection.vendor == "postgresql" and not ticked and grade != Grade.AGAIN
-
-
 def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
     """The grade in the caller's transaction, with the profile and the card locked first:
     their time zone, scheduler settings and interview date all shape this grade."""
@@ -111,12 +103,6 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
         session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
         now=now, profile=profile, card=card,
     )  # fmt: skip
-    if ticked or grade == Grade.AGAIN:
-        # A grade with nothing ticked says nothing about the points unless it is Again:
-        # many learners press Good without using the checklist.
-        graded.answer.before["points"] = _remember_points(
-            user_id=user_id, question=item.question, ticked=set(ticked), now=now
-        )
     # Not if the learner abandoned the session, or graded or undid in another tab,
     # meanwhile: then nothing of this grade is kept (an abandoned session stays abandoned
     # rather than also finished). A duplicate grade fails on the answer's unique
@@ -127,11 +113,11 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
 
 
 def _record_grade_at_once(*, session, item, grade, ticked, typed_answer, now) -> Answer | None:
-    """The grade without a transaction of its own (PostgreSQL, no key points to count):
-    the profile and card read unlocked (`item.grade_read`, when the session read had them),
-    then one statement that writes only if neither has changed since (grade_sql.write with
-    their versions). None when it wrote nothing: the session was abandoned or moved, a row
-    changed, the grade is a duplicate or the card was made meanwhile; the locked way
+    """The grade without a transaction of its own (PostgreSQL): the profile and card read
+    unlocked (`item.grade_read`, when the session read had them), then one statement that
+    writes only if neither has changed since (grade_sql.write with their versions). None
+    when it wrote nothing: the session was abandoned or moved, a row changed, the grade is a
+    duplicate, or the card or a key point's memory was made meanwhile; the locked way
     (`_record_grade`) then decides, as it would have."""
     user_id, question_id = session.user_id, item.question_id
     # Read with the session when the view could (quizzes.cards), or now.
@@ -167,6 +153,8 @@ class _Graded:
     day: date
     now: datetime
     finished: bool  # the session's last question
+    # The question whose key points it counts a hit (ticked) or a miss for, if it does.
+    points_of: Question | None
 
     def write_with(self, write: Callable[..., bool], **options) -> bool:
         """Write it with `write` (grade_sql.write, or `_write` on SQLite); when it was
@@ -179,6 +167,7 @@ class _Graded:
             session=self.session,
             finished=self.finished,
             now=self.now,
+            points_of=self.points_of,
             **options,
         )
         if written and self.finished:
@@ -232,11 +221,21 @@ def _graded(
         day=activity.answer_day(profile, now),
         now=now,
         finished=item.position + 1 >= session.size,
+        # A grade with nothing ticked says nothing about the points unless it is Again:
+        # many learners press Good without using the checklist.
+        points_of=item.question if ticked or grade == Grade.AGAIN else None,
     )
 
 
-def _write(*, card, new_card, answer, day, session, finished, now) -> bool:
+def _write(*, card, new_card, answer, day, session, finished, now, points_of) -> bool:
     """grade_sql.write through the ORM, one write at a time (SQLite)."""
+    if points_of is not None:
+        answer.before["points"] = _remember_points(
+            user_id=answer.user_id,
+            question=points_of,
+            ticked=set(answer.key_points_ticked),
+            now=now,
+        )
     activity.count_answer(user_id=answer.user_id, day=day, recalled=answer.recalled)
     if card is None:
         new_card.save(force_insert=True)
@@ -289,7 +288,7 @@ def _remember_points(*, user_id: int, question, ticked: set[int], now: datetime)
         if point_id in ticked:
             memory.hits += 1
             memory.streak += 1
-            memory.due = now + timedelta(days=POINT_REST_DAYS * 2 ** (memory.streak - 1))
+            memory.due = now + timedelta(days=KeyPointMemory.REST_DAYS * 2 ** (memory.streak - 1))
         else:
             memory.misses += 1
             memory.streak = 0

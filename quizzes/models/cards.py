@@ -104,6 +104,10 @@ class KeyPointMemory(models.Model):
     last_seen = models.DateTimeField()
     due = models.DateTimeField()
 
+    # Each hit in a row after a miss doubles how long a missed point rests before it is
+    # due again in "Missed key points": REST_DAYS, then twice, four times... as many days.
+    REST_DAYS = 1
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "key_point"], name="memory_unique_point")

@@ -1,9 +1,9 @@
-"""On PostgreSQL a grade that ticks nothing reads the profile and the card unlocked and writes
-in one statement of its own that checks neither changed (quizzes.grade_sql.read and write
+"""On PostgreSQL a grade reads the profile and the card unlocked and writes in one statement
+of its own that checks neither changed (quizzes.grade_sql.read and write
 with versions). Whatever changes in between, the grade must come out as the locked way
 makes it: nothing lost, nothing counted twice."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import DailyActivity, Profile
 from quizzes import grade_sql, services
-from quizzes.models import Answer, Card, Grade, Mode, PracticeSession
+from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,8 +29,10 @@ def practice(learner):
     return session, session.items.select_related("question").get(position=0)
 
 
-def _grade(session, item, grade=Grade.GOOD):
-    return services.record_grade(session=session, item=item, grade=grade, key_point_ids=[], now=NOW)
+def _grade(session, item, grade=Grade.GOOD, ticked=()):
+    return services.record_grade(
+        session=session, item=item, grade=grade, key_point_ids=list(ticked), now=NOW
+    )
 
 
 def _after_read(monkeypatch, meanwhile):
@@ -211,3 +213,78 @@ def test_through_the_page_a_card_changed_after_the_session_read_is_not_overwritt
     assert response.status_code == 200
     card.refresh_from_db()
     assert card.reviews == 10
+
+
+def _memories(user) -> dict:
+    return {
+        memory.key_point_id: (memory.hits, memory.misses, memory.streak, memory.due)
+        for memory in KeyPointMemory.objects.filter(user=user)
+    }
+
+
+def test_ticked_key_points_are_counted_in_the_same_statement_and_undone(practice, learner):
+    session, item = practice
+    one, two, three = item.question.key_point_ids
+    # Seen before: `one` hit twice in a row, `two` missed; `three` never seen.
+    earlier = NOW - timedelta(days=5)
+    KeyPointMemory.objects.create(
+        user=learner, key_point_id=one, hits=2, streak=2, last_seen=earlier, due=earlier
+    )
+    KeyPointMemory.objects.create(
+        user=learner, key_point_id=two, misses=1, last_seen=earlier, due=earlier
+    )
+    before = _memories(learner)
+    with CaptureQueriesContext(connection) as captured:
+        assert _grade(session, item, grade=Grade.HARD, ticked=[one, three]).recorded
+    assert [query["sql"].split()[0] for query in captured] == ["SELECT", "WITH"]
+    # A third hit in a row rests four days; a first hit, one; a miss is due at once.
+    assert _memories(learner) == {
+        one: (3, 0, 3, NOW + timedelta(days=4)),
+        two: (0, 2, 0, NOW),
+        three: (1, 0, 1, NOW + timedelta(days=1)),
+    }
+    assert KeyPointMemory.objects.filter(last_seen=NOW).count() == 3
+    points = Answer.objects.get().before["points"]
+    assert points["created"] == [three]
+    assert sorted(memory["id"] for memory in points["updated"]) == sorted(
+        KeyPointMemory.objects.filter(key_point_id__in=[one, two]).values_list("pk", flat=True)
+    )
+    services.undo_last_grade(session=PracticeSession.objects.get(pk=session.pk))
+    assert _memories(learner) == before
+
+
+def test_again_with_nothing_ticked_counts_a_miss_for_every_point(practice, learner):
+    session, item = practice
+    assert _grade(session, item, grade=Grade.AGAIN).recorded
+    assert sorted(_memories(learner).values()) == [(0, 1, 0, NOW)] * 3
+    assert Answer.objects.get().before["points"] == {
+        "created": sorted(item.question.key_point_ids),
+        "updated": [],
+    }
+
+
+def test_a_key_point_memory_made_meanwhile_is_counted_on_not_duplicated(
+    practice, learner, monkeypatch
+):
+    session, item = practice
+    one = item.question.key_point_ids[0]
+    _after_read(
+        monkeypatch,
+        lambda: KeyPointMemory.objects.create(
+            user=learner, key_point_id=one, hits=5, streak=1, last_seen=NOW, due=NOW
+        ),
+    )
+    assert _grade(session, item, grade=Grade.GOOD, ticked=[one]).recorded
+    assert _memories(learner)[one] == (6, 0, 2, NOW + timedelta(days=2))
+    assert KeyPointMemory.objects.count() == 3
+    assert Answer.objects.count() == 1
+
+
+def test_a_grade_of_an_abandoned_session_counts_no_key_point(practice, learner, monkeypatch):
+    session, item = practice
+    _after_read(
+        monkeypatch,
+        lambda: PracticeSession.objects.filter(pk=session.pk).update(abandoned_at=NOW),
+    )
+    assert not _grade(session, item, grade=Grade.AGAIN).recorded
+    assert not KeyPointMemory.objects.exists() and not Answer.objects.exists()

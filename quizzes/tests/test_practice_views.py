@@ -364,20 +364,18 @@ def test_grade_loop_query_count_is_constant(
         with django_assert_max_num_queries(8):
             learner_client.post(_url("practice_reveal", session), {"position": position}, **HTMX)
         # session + user, the practice session with its items, [the question's key points,
-        # when some are ticked], the profile and the card (locked), [when some are ticked:
-        # their memories (locked), the new memories' insert], and the writes: on PostgreSQL
-        # one statement (quizzes.grade_sql); elsewhere the card's lock is a query of its
-        # own, then the daily roll-up, card, answer and session counters one by one.
+        # when some are ticked, to check them], then the writes.
         ticks = {
             "key_points": [session.items.get(position=position).question.key_points.first().pk]
         }
-        if is_postgres and not position:
-            # Nothing ticked: the profile and card come with the practice session, and the
-            # write is a statement of its own (in this test's transaction, in a savepoint:
-            # 2 queries more than a request makes; test_grade_at_once counts without).
-            expected = 2 + 1 + 3
-        else:
-            expected = (1 if is_postgres else 5) + (7 if position else 4)
+        # On PostgreSQL the profile and card come with the practice session, and the write,
+        # memories of the key points included, is a statement of its own (in this test's
+        # transaction, in a savepoint: 2 queries more than a request makes;
+        # test_grade_at_once counts without). Elsewhere the profile and the card are locked,
+        # [when some are ticked: the memories (locked) and the new memories' insert], then
+        # the daily roll-up, card, answer and session counters are written one by one.
+        ticked = 1 if position else 0
+        expected = 2 + 1 + ticked + 3 if is_postgres else 5 + 4 + 3 * ticked
         with django_assert_max_num_queries(expected):
             response = learner_client.post(
                 _url("practice_grade", session),
@@ -397,10 +395,11 @@ def test_ticked_key_points_are_checked_in_one_query(
     session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
     ticks = list(session.items.get(position=0).question.key_points.values_list("pk", flat=True))
     # As with one tick: session + user, the practice session with its items, the question's
-    # key points (once, for the check and the memories), the profile and the card (locked),
-    # their memories (locked), the new memories' insert, and the writes (one statement on
-    # PostgreSQL; elsewhere the daily roll-up, card, answer and session counters).
-    with django_assert_max_num_queries(8 if is_postgres else 12):
+    # key points (once, for the check and the memories), and the writes: on PostgreSQL one
+    # statement, in a savepoint in this test's transaction; elsewhere the profile and the
+    # card (locked), their memories (locked), the new memories' insert, the daily roll-up,
+    # card, answer and session counters.
+    with django_assert_max_num_queries(7 if is_postgres else 12):
         response = learner_client.post(
             _url("practice_grade", session),
             {"position": 0, "grade": 3, "key_points": ticks},

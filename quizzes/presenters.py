@@ -61,6 +61,10 @@ def card_context(session, *, error=None, form=None, next_item=_UNKNOWN, ticked=N
         "position": session.answered + 1,
         "can_undo": bool(session.last_answer_id) and undoable(session),
         "progress_percent": round(100 * session.answered / session.size) if session.size else 0,
+        # Named even when empty: the template engine pays for a name it cannot find with an
+        # exception, and the card asks for these (an interview's card sets `step`).
+        "timer_remaining": None,
+        "step": None,
     }
     if item is None:
         return context

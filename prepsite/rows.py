@@ -106,6 +106,8 @@ def _insert_sql(
     given = dict(expressions)
     if unknown := given.keys() - {f.name for f in fields}:
         raise ValueError(f"{model.__name__} has no field to insert named {sorted(unknown)}")
+    if wrong := [name for name, sql in given.items() if sql.count("%s") != 1]:
+        raise ValueError(f"Each expression takes its field's value as one %s: {wrong}")
     values = ", ".join(given.get(f.name, "%s") for f in fields)
     sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) " + (
         f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"

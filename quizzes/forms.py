@@ -196,7 +196,8 @@ class GradeForm(forms.Form):
         question = question or (item.question if item is not None else None)
         # A callable is read only when some key points are ticked: a grade with no ticks
         # costs no query for them. Django calls it once per ticked value, hence the cache;
-        # the ids stay on the question for the grade's memory of the points.
+        # the ids stay on the question for the grade's memory of the points (on SQLite:
+        # PostgreSQL's grade statement reads them itself).
         self.fields["key_points"].choices = functools.cache(
             lambda: [(pk, pk) for pk in question.key_point_ids] if question is not None else []
         )

@@ -9,10 +9,10 @@ writes in CTEs: quizzes.grading makes the same writes one by one.
 
 A grade needs no transaction around the two: `read` reads the same rows unlocked with
 their versions (PostgreSQL's `xmin`, which every update of a row changes), and `write`
-given those versions is a statement of its own that locks the profile, the card and the
-session and writes only if neither the profile nor the card has changed since: BEGIN and
-COMMIT are two round trips fewer. When one has, it writes nothing and the grade is made
-again the locked way.
+given those versions is a statement of its own that locks the profile, the card, the
+session and the key points' memories and writes only if neither the profile nor the card
+has changed since: BEGIN and COMMIT are two round trips fewer. When one has, it writes
+nothing and the grade is made again the locked way.
 """
 
 from dataclasses import dataclass
@@ -154,20 +154,24 @@ _SESSION_UPDATE = (
 def _points_sql(source: str) -> str:
     # What quizzes.grading._remember_points does, as CTEs: a hit for each ticked key point
     # of the question and a miss for the rest, the missing memories made and the others
-    # locked and updated; `kp_before` is what they were, for the answer's `before` (undo).
-    # A memory made meanwhile fails the insert on its unique constraint, as a card does.
+    # locked (in one order, as _remember_points locks them) and updated; `kp_before` is what
+    # they were, for the answer's `before` (undo). Another grade of the question waits for
+    # the profile, then fails the card's check; a memory made after this statement began
+    # fails the insert on its unique constraint, as a card does: the locked way then.
     quote = connection.ops.quote_name
     memory, point = quote(KeyPointMemory._meta.db_table), quote(KeyPoint._meta.db_table)
     guard = f" AND EXISTS (SELECT 1 FROM {source})" if source else ""
-    # A hit rests the point REST_DAYS * 2 ** (its streak before the hit) days.
+    # A hit rests the point KeyPointMemory.rest_days(its streak before the hit): 24 hours a
+    # day, as Python's timedelta (a day of the session's time zone may have 23 or 25).
     rest = (
-        "CASE WHEN kp.hit THEN {now} + %s::integer * 2 ^ {streak} * interval '1 day' ELSE {now} END"
+        "CASE WHEN kp.hit THEN {now} + %s::integer * 2 ^ LEAST({streak}, %s::integer) "
+        "* interval '24 hours' ELSE {now} END"
     )
     return (
-        f"kp AS (SELECT id, id = ANY(%s::integer[]) AS hit FROM {point} "
+        f"kp AS (SELECT id, id = ANY(%s::bigint[]) AS hit FROM {point} "
         f"WHERE question_id = %s{guard}), "
         f"kpm AS (SELECT * FROM {memory} WHERE user_id = %s "
-        "AND key_point_id IN (SELECT id FROM kp) FOR UPDATE), "
+        "AND key_point_id IN (SELECT id FROM kp) ORDER BY key_point_id FOR UPDATE), "
         f"kp_made AS (INSERT INTO {memory} "
         "(user_id, key_point_id, hits, misses, streak, last_seen, due) "
         "SELECT %s, kp.id, kp.hit::integer, (NOT kp.hit)::integer, kp.hit::integer, %s, "
@@ -189,11 +193,12 @@ def _points_sql(source: str) -> str:
 
 
 def _points_params(*, question_id: int, ticked: list[int], user_id: int, now: datetime) -> list:
+    rest = [KeyPointMemory.REST_DAYS, KeyPointMemory.MAX_DOUBLINGS]
     return [
         ticked, question_id,  # kp
         user_id,  # kpm
-        user_id, now, now, KeyPointMemory.REST_DAYS, now,  # kp_made
-        now, now, KeyPointMemory.REST_DAYS, now,  # kp_seen
+        user_id, now, now, *rest, now,  # kp_made
+        now, now, *rest, now,  # kp_seen
     ]  # fmt: skip
 
 
@@ -228,16 +233,20 @@ def write(
     else:
         card_sql, card_params = rows.update(new_card, CARD_STATE_FIELDS, source=source)
     points_sql, points_params = "", []
-    before = ()
+    answer_expressions = ()
     if points_of is not None:
         points_sql = _points_sql(source)
         points_params = _points_params(
             question_id=points_of.pk, ticked=answer.key_points_ticked, user_id=answer.user_id,
             now=now,
         )  # fmt: skip
-        before = (("before", "jsonb_set(%s, '{points}', (SELECT points FROM kp_before))"),)
+        # The memories as they were go into the stored answer only: `answer.before` keeps
+        # "points": None here (nothing reads it before the answer is read again).
+        answer_expressions = (
+            ("before", "jsonb_set(%s, '{points}', (SELECT points FROM kp_before))"),
+        )
     answer_sql, answer_params = rows.insert(
-        answer, returning_pk=True, source=source, expressions=before
+        answer, returning_pk=True, source=source, expressions=answer_expressions
     )
     counted_sql, counted_params = activity.count_answer_sql(
         user_id=answer.user_id, day=day, recalled=answer.recalled, source=source

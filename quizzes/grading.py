@@ -287,8 +287,8 @@ def _remember_points(*, user_id: int, question, ticked: set[int], now: datetime)
         memory.last_seen = now
         if point_id in ticked:
             memory.hits += 1
+            memory.due = now + timedelta(days=KeyPointMemory.rest_days(memory.streak))
             memory.streak += 1
-            memory.due = now + timedelta(days=KeyPointMemory.REST_DAYS * 2 ** (memory.streak - 1))
         else:
             memory.misses += 1
             memory.streak = 0
@@ -306,7 +306,8 @@ def _point_snapshot(memory: KeyPointMemory) -> dict:
 
 
 def _restore_points(*, user_id: int, before: dict) -> None:
-    """Put the key-point memories back as `_remember_points` found them."""
+    """Put the key-point memories back as the grade found them (`_remember_points`, or
+    grade_sql's CTEs on PostgreSQL, which keep them in the same form)."""
     if before["created"]:
         KeyPointMemory.objects.filter(user_id=user_id, key_point_id__in=before["created"]).delete()
     memories = []
@@ -418,8 +419,9 @@ def undo_last_grade(*, session: PracticeSession) -> Answer:
     Once: the session forgets its last answer, and only the latest grade of the session can
     be undone. Refused when the question was graded again elsewhere or reset since, and
     for a mock interview's questions (`undoable`)."""
-    # The learner's profile first, as a grade takes it (then the card, then the session
-    # row): two writers that lock in the same order cannot deadlock.
+    # The learner's profile first, as every grade takes it: whatever order the rows after it
+    # are locked in (here the session, then the card; a grade the card, then the session),
+    # two writers of one learner's rows never hold any of them while waiting for the other.
     profile = activity.lock_profile(session.user_id)
     locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
     if not undoable(locked):

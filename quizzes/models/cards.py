@@ -105,8 +105,11 @@ class KeyPointMemory(models.Model):
     due = models.DateTimeField()
 
     # Each hit in a row after a miss doubles how long a missed point rests before it is
-    # due again in "Missed key points": REST_DAYS, then twice, four times... as many days.
+    # due again in "Missed key points": REST_DAYS, then twice, four times... as many days,
+    # up to 2 ** MAX_DOUBLINGS times (about three years): a learner who ticks a point every
+    # time they see it, in any mode, would otherwise push it past the calendar's end.
     REST_DAYS = 1
+    MAX_DOUBLINGS = 10
 
     class Meta:
         constraints = [
@@ -116,6 +119,11 @@ class KeyPointMemory(models.Model):
 
     def __str__(self):
         return f"{self.hits} hits, {self.misses} misses on key point {self.key_point_id}"
+
+    @classmethod
+    def rest_days(cls, streak_before: int) -> int:
+        """How many days a point rests after a hit, given its streak before the hit."""
+        return cls.REST_DAYS * 2 ** min(streak_before, cls.MAX_DOUBLINGS)
 
 
 class UserQuestion(models.Model):

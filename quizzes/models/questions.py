@@ -245,7 +245,8 @@ class Question(models.Model):
     @cached_property
     def key_point_ids(self) -> list[int]:
         """Its key points' ids, read once per instance: a grade checks the ticks against
-        them (GradeForm) and counts a hit or a miss for each (quizzes.grading)."""
+        them (GradeForm) and, on SQLite, counts a hit or a miss for each (quizzes.grading;
+        on PostgreSQL the grade's statement reads them)."""
         return list(self.key_points.values_list("pk", flat=True))
 
     @property

@@ -3,10 +3,12 @@ of its own that checks neither changed (quizzes.grade_sql.read and write
 with versions). Whatever changes in between, the grade must come out as the locked way
 makes it: nothing lost, nothing counted twice."""
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -222,6 +224,22 @@ def _memories(user) -> dict:
     }
 
 
+def _ways(monkeypatch) -> list[str]:
+    """Which ways the grade took: "at once", then "locked" when it fell back."""
+    from quizzes import grading
+
+    taken = []
+    for name, way in (("_record_grade_at_once", "at once"), ("_record_grade", "locked")):
+        original = getattr(grading, name)
+
+        def traced(*args, _original=original, _way=way, **kwargs):
+            taken.append(_way)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(grading, name, traced)
+    return taken
+
+
 def test_ticked_key_points_are_counted_in_the_same_statement_and_undone(practice, learner):
     session, item = practice
     one, two, three = item.question.key_point_ids
@@ -244,6 +262,7 @@ def test_ticked_key_points_are_counted_in_the_same_statement_and_undone(practice
         three: (1, 0, 1, NOW + timedelta(days=1)),
     }
     assert KeyPointMemory.objects.filter(last_seen=NOW).count() == 3
+    seen_before = {m.key_point_id: m.last_seen for m in KeyPointMemory.objects.filter(user=learner)}
     points = Answer.objects.get().before["points"]
     assert points["created"] == [three]
     assert sorted(memory["id"] for memory in points["updated"]) == sorted(
@@ -251,11 +270,15 @@ def test_ticked_key_points_are_counted_in_the_same_statement_and_undone(practice
     )
     services.undo_last_grade(session=PracticeSession.objects.get(pk=session.pk))
     assert _memories(learner) == before
+    restored = dict(KeyPointMemory.objects.values_list("key_point_id", "last_seen"))
+    assert restored == {one: earlier, two: earlier} and seen_before[one] == NOW
 
 
-def test_again_with_nothing_ticked_counts_a_miss_for_every_point(practice, learner):
+def test_again_with_nothing_ticked_counts_a_miss_for_every_point(practice, learner, monkeypatch):
     session, item = practice
+    ways = _ways(monkeypatch)
     assert _grade(session, item, grade=Grade.AGAIN).recorded
+    assert ways == ["at once"]
     assert sorted(_memories(learner).values()) == [(0, 1, 0, NOW)] * 3
     assert Answer.objects.get().before["points"] == {
         "created": sorted(item.question.key_point_ids),
@@ -263,11 +286,13 @@ def test_again_with_nothing_ticked_counts_a_miss_for_every_point(practice, learn
     }
 
 
-def test_a_key_point_memory_made_meanwhile_is_counted_on_not_duplicated(
+def test_a_key_point_memory_made_before_the_write_is_counted_on_not_duplicated(
     practice, learner, monkeypatch
 ):
     session, item = practice
     one = item.question.key_point_ids[0]
+    ways = _ways(monkeypatch)
+    # Made between the read and the write: the write's statement sees it.
     _after_read(
         monkeypatch,
         lambda: KeyPointMemory.objects.create(
@@ -275,9 +300,87 @@ def test_a_key_point_memory_made_meanwhile_is_counted_on_not_duplicated(
         ),
     )
     assert _grade(session, item, grade=Grade.GOOD, ticked=[one]).recorded
+    assert ways == ["at once"]
     assert _memories(learner)[one] == (6, 0, 2, NOW + timedelta(days=2))
     assert KeyPointMemory.objects.count() == 3
     assert Answer.objects.count() == 1
+
+
+def test_a_key_point_memory_made_while_the_write_waits_sends_it_the_locked_way(
+    practice, learner, monkeypatch
+):
+    """Another request holds the learner's profile while the write's statement starts, and
+    makes a memory before it lets go: the statement, whose snapshot predates the memory,
+    fails to insert it again, and the locked way counts on it."""
+    session, item = practice
+    one = item.question.key_point_ids[0]
+    ways = _ways(monkeypatch)
+    holding, done = threading.Event(), threading.Event()
+    failures = []
+
+    def other_request():
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("BEGIN")
+                cursor.execute(
+                    "SELECT 1 FROM accounts_profile WHERE user_id = %s FOR UPDATE", [learner.pk]
+                )
+                holding.set()
+                for _ in range(200):  # until the grade's statement waits for the profile
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.02)
+                else:
+                    failures.append("the grade never waited for the profile")
+                cursor.execute(
+                    "INSERT INTO quizzes_keypointmemory "
+                    "(user_id, key_point_id, hits, misses, streak, last_seen, due) "
+                    "VALUES (%s, %s, 5, 0, 1, %s, %s)",
+                    [learner.pk, one, NOW, NOW],
+                )
+                cursor.execute("COMMIT")
+        except Exception as error:  # reported by the test, not lost in the thread
+            failures.append(repr(error))
+            holding.set()
+        finally:
+            other.close()
+            done.set()
+
+    thread = threading.Thread(target=other_request)
+    thread.start()
+    assert holding.wait(10)
+    assert _grade(session, item, grade=Grade.GOOD, ticked=[one]).recorded
+    assert done.wait(10) and not failures, failures
+    thread.join()
+    assert ways == ["at once", "locked"]
+    assert _memories(learner)[one] == (6, 0, 2, NOW + timedelta(days=2))
+    assert KeyPointMemory.objects.count() == 3
+    assert Answer.objects.count() == 1
+
+
+def test_the_locked_way_counts_the_key_points_once_too(practice, learner, monkeypatch):
+    session, item = practice
+    one, two, three = item.question.key_point_ids
+    card = _card(learner, item, reviews=4)
+    ways = _ways(monkeypatch)
+    # The card graded in another tab between the read and the write: the locked way.
+    _after_read(monkeypatch, lambda: Card.objects.filter(pk=card.pk).update(reviews=9))
+    assert _grade(session, item, grade=Grade.HARD, ticked=[two]).recorded
+    assert ways == ["at once", "locked"]
+    assert _memories(learner) == {
+        one: (0, 1, 0, NOW),
+        two: (1, 0, 1, NOW + timedelta(days=1)),
+        three: (0, 1, 0, NOW),
+    }
+    assert Answer.objects.get().before["points"] == {
+        "created": [one, two, three],
+        "updated": [],
+    }
 
 
 def test_a_grade_of_an_abandoned_session_counts_no_key_point(practice, learner, monkeypatch):

@@ -45,6 +45,22 @@ def test_ticked_points_are_hits_and_the_rest_misses(learner, other_learner):
     assert not KeyPointMemory.objects.filter(user=other_learner).exists()
 
 
+def test_a_long_streak_rests_the_point_at_most_two_to_the_max_doublings_days(learner):
+    question = QuestionFactory(key_points=["One"])
+    (one,) = question.key_points.all()
+    now = timezone.now()
+    # A learner who ticks it whenever they see it, in any mode: without a cap its due date
+    # would pass the calendar's end (year 9999) after a few dozen hits.
+    KeyPointMemory.objects.create(
+        user=learner, key_point=one, hits=40, streak=40, last_seen=now, due=now
+    )
+    _grade(learner, question, Grade.GOOD, [one.pk], now=now)
+    memory = _memory(learner, one)
+    assert (memory.hits, memory.streak) == (41, 41)
+    assert memory.due == now + timedelta(days=1024)
+    assert KeyPointMemory.rest_days(40) == KeyPointMemory.rest_days(10) == 1024
+
+
 def test_a_grade_with_nothing_ticked_counts_only_when_it_is_again(learner):
     question = QuestionFactory(key_points=["One", "Two"])
     _grade(learner, question, Grade.GOOD, [])

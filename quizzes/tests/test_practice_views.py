@@ -375,7 +375,7 @@ def test_grade_loop_query_count_is_constant(
         # [when some are ticked: the memories (locked) and the new memories' insert], then
         # the daily roll-up, card, answer and session counters are written one by one.
         ticked = 1 if position else 0
-        expected = 2 + 1 + ticked + 3 if is_postgres else 5 + 4 + 3 * ticked
+        expected = (2 + 1 + ticked + 3) if is_postgres else (5 + 4 + 3 * ticked)
         with django_assert_max_num_queries(expected):
             response = learner_client.post(
                 _url("practice_grade", session),
@@ -395,10 +395,10 @@ def test_ticked_key_points_are_checked_in_one_query(
     session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
     ticks = list(session.items.get(position=0).question.key_points.values_list("pk", flat=True))
     # As with one tick: session + user, the practice session with its items, the question's
-    # key points (once, for the check and the memories), and the writes: on PostgreSQL one
-    # statement, in a savepoint in this test's transaction; elsewhere the profile and the
-    # card (locked), their memories (locked), the new memories' insert, the daily roll-up,
-    # card, answer and session counters.
+    # key points (once, for the check and, on SQLite, the memories), and the writes: on
+    # PostgreSQL one statement, in a savepoint in this test's transaction; elsewhere the
+    # profile and the card (locked), their memories (locked), the new memories' insert, the
+    # daily roll-up, card, answer and session counters.
     with django_assert_max_num_queries(7 if is_postgres else 12):
         response = learner_client.post(
             _url("practice_grade", session),

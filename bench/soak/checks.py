@@ -48,12 +48,31 @@ def database_facts(database: str) -> dict:
             "(SELECT count(*) FROM quizzes_answer a WHERE a.session_id = s.id)"
         ).fetchone()[0]
         answers = conn.execute("SELECT count(*) FROM quizzes_answer").fetchone()[0]
+        # A grade that ticks some key points, or is Again, counts a hit (ticked) or a miss
+        # for every key point of its question, once: each learner's memory of a point must
+        # add up to their answers to its question that counted, and its hits to the ticks.
+        points_off = conn.execute(
+            "WITH counted AS (SELECT a.user_id, k.id AS key_point_id, "
+            "count(*) AS seen, count(*) FILTER (WHERE a.key_points_ticked @> to_jsonb(k.id)) "
+            "AS hits FROM quizzes_answer a "
+            "JOIN quizzes_keypoint k ON k.question_id = a.question_id "
+            "WHERE a.grade = 1 OR jsonb_array_length(a.key_points_ticked) > 0 "
+            "GROUP BY a.user_id, k.id) "
+            "SELECT count(*) FROM counted c FULL JOIN quizzes_keypointmemory m "
+            "ON m.user_id = c.user_id AND m.key_point_id = c.key_point_id "
+            "WHERE c.seen IS DISTINCT FROM m.hits + m.misses OR c.hits IS DISTINCT FROM m.hits"
+        ).fetchone()[0]
+        points_counted = conn.execute(
+            "SELECT coalesce(sum(hits + misses), 0) FROM quizzes_keypointmemory"
+        ).fetchone()[0]
         activity = conn.execute("SELECT coalesce(sum(answers), 0) FROM accounts_dailyactivity")
         return {
             "graded": graded,
             "counters_off": counters_off,
             "answers": answers,
             "activity_answers": activity.fetchone()[0],
+            "points_off": points_off,
+            "points_counted": points_counted,
         }
 
 
@@ -110,6 +129,8 @@ def report(args, record, faults, facts, stuck, elapsed, results: Path) -> int:
         "acknowledged_not_exactly_once": len(missing),
         "session_counters_not_matching_answers": facts["counters_off"],
         "daily_activity_answers": facts["activity_answers"],
+        "key_point_hits_and_misses": facts["points_counted"],
+        "key_point_memories_not_matching_answers": facts["points_off"],
         "workers_killed": len(faults.kills),
         "database_restarts": int(faults.db_down is not None),
         "database_outage_s": round(db_outage, 2) if db_outage is not None else None,
@@ -138,6 +159,9 @@ def report(args, record, faults, facts, stuck, elapsed, results: Path) -> int:
         "every acknowledged grade is in the database exactly once": not missing and acknowledged,
         "session counters match their answers": facts["counters_off"] == 0,
         "daily activity counts every answer": facts["activity_answers"] == facts["answers"],
+        "key-point memories count every grade that counts them, once": (
+            facts["points_off"] == 0 and facts["points_counted"] > 0
+        ),
         "no 5xx or dropped connection outside a fault": not unexplained,
         f"/healthz 200 within {RECOVERY_LIMIT:.0f} s of the database returning": (
             recovery is not None and recovery <= RECOVERY_LIMIT

@@ -18,6 +18,7 @@ from http.cookies import SimpleCookie
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = re.compile(r'<form[^>]*action="(/practice/[0-9a-f-]+/(reveal|grade)/)"')
 POSITION = re.compile(r'name="position" value="(\d+)"')
+KEY_POINT = re.compile(r'name="key_points" value="(\d+)"')
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Learner(threading.Thread):
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if data is not None:
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.token})
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.token}, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if htmx:
             headers["HX-Request"] = "true"
@@ -161,6 +162,12 @@ class Learner(threading.Thread):
                     status, _, html = self.request("POST", action, data, htmx=True, what="reveal")
             else:
                 data = {"position": position, "grade": self.random.choice([1, 2, 3, 3, 4])}
+                # Half the grades tick some of the card's key points (each counts a hit or
+                # a miss for every point of the question), the others none.
+                points = KEY_POINT.findall(html, form.end())
+                if points and self.random.random() < 0.5:
+                    ticked = self.random.randint(1, len(points))
+                    data["key_points"] = self.random.sample(points, ticked)
                 status, headers, html = self.request("POST", action, data, htmx=True, what="grade")
                 if status is not None and 200 <= status < 300:
                     with self.record.lock:

@@ -51,7 +51,14 @@ def test_report_fails_when_an_acknowledged_grade_is_missing(tmp_path, capsys):
     record.acknowledged.append(("s1", 0, 1.1))
     faults = Faults(db_down=20.0, db_back=21.0, healthy_sent=21.5, healthy_answered=22.0)
     faults.kills = [(10.0, 1), (20.0, 2), (30.0, 3), (40.0, 4), (50.0, 5)]
-    facts = {"graded": {}, "counters_off": 0, "answers": 0, "activity_answers": 0}
+    facts = {
+        "graded": {},
+        "counters_off": 0,
+        "answers": 0,
+        "activity_answers": 0,
+        "points_off": 0,
+        "points_counted": 3,
+    }
     args = Namespace(learners=1, duration=60.0)
     assert checks.report(args, record, faults, facts, [], 61.0, results=tmp_path) == 1
     assert (
@@ -61,6 +68,13 @@ def test_report_fails_when_an_acknowledged_grade_is_missing(tmp_path, capsys):
     facts["answers"] = facts["activity_answers"] = 1
     assert checks.report(args, record, faults, facts, [], 61.0, results=tmp_path) == 0
     assert json.loads((tmp_path / "result.json").read_text())["grades_acknowledged"] == 1
+    capsys.readouterr()
+    facts["points_off"] = 1  # a memory of a key point counted twice, or not at all
+    assert checks.report(args, record, faults, facts, [], 61.0, results=tmp_path) == 1
+    assert (
+        "FAIL  key-point memories count every grade that counts them, once"
+        in capsys.readouterr().out
+    )
 
 
 def test_the_soak_server_runs_behind_a_tls_proxy_without_the_bench_routes():

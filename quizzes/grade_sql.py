@@ -172,11 +172,12 @@ def _points_sql(source: str) -> str:
         f"WHERE question_id = %s{guard}), "
         f"kpm AS (SELECT * FROM {memory} WHERE user_id = %s "
         "AND key_point_id IN (SELECT id FROM kp) ORDER BY key_point_id FOR UPDATE), "
+        "kp_new AS (SELECT * FROM kp WHERE id NOT IN (SELECT key_point_id FROM kpm)), "
         f"kp_made AS (INSERT INTO {memory} "
         "(user_id, key_point_id, hits, misses, streak, last_seen, due) "
         "SELECT %s, kp.id, kp.hit::integer, (NOT kp.hit)::integer, kp.hit::integer, %s, "
         + rest.format(now="%s::timestamptz", streak="0")
-        + " FROM kp WHERE kp.id NOT IN (SELECT key_point_id FROM kpm)), "
+        + " FROM kp_new kp), "
         f"kp_seen AS (UPDATE {memory} m SET hits = m.hits + kp.hit::integer, "
         "misses = m.misses + (NOT kp.hit)::integer, "
         "streak = CASE WHEN kp.hit THEN m.streak + 1 ELSE 0 END, last_seen = %s, "
@@ -184,8 +185,7 @@ def _points_sql(source: str) -> str:
         + rest.format(now="%s::timestamptz", streak="m.streak")
         + " FROM kpm JOIN kp ON kp.id = kpm.key_point_id WHERE m.id = kpm.id), "
         "kp_before AS (SELECT jsonb_build_object("
-        "'created', COALESCE((SELECT jsonb_agg(id ORDER BY id) FROM kp "
-        "WHERE id NOT IN (SELECT key_point_id FROM kpm)), '[]'::jsonb), "
+        "'created', COALESCE((SELECT jsonb_agg(id ORDER BY id) FROM kp_new), '[]'::jsonb), "
         "'updated', COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'hits', hits, "
         "'misses', misses, 'streak', streak, 'last_seen', last_seen, 'due', due) ORDER BY id) "
         "FROM kpm), '[]'::jsonb)) AS points), "

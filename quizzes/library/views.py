@@ -21,6 +21,7 @@ from django_htmx.http import push_url
 
 from accounts.services import get_profile
 from quizzes import services as practice_services
+from quizzes.forms import SIZES
 from quizzes.library import services
 from quizzes.library.forms import (
     BookmarkForm,
@@ -100,6 +101,7 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
             "question": question,
             "excerpt": excerpt_html(question, terms) if terms else "",
             "badges": badges(question, now),
+            "url": question_url(question),
         }
         for question in questions
     ]
@@ -111,9 +113,7 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
         "rows": rows,
         "topic": topic,
         "filter_query": _filter_query(chosen),
-        "practise_form": PractiseTheseForm(
-            initial={"size": 10}, facets={"topics": [], "tags": []}, personal=True
-        ),
+        "practise_sizes": SIZES,
         "canonical_path": canonical,
     }
 

@@ -22,7 +22,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from quizzes.models.choices import RECALLED_GRADES, Difficulty, Kind, Status
 from quizzes.models.reports import Report
@@ -208,9 +207,10 @@ class Question(models.Model):
     def __str__(self):
         first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
         if len(first_line) <= NAME_CHARS:
-            # Most are: Truncator costs a library page a twentieth of its time (issue #15).
             return first_line
-        return Truncator(first_line).chars(NAME_CHARS)
+        # As Truncator(first_line).chars(NAME_CHARS) cuts it, without looking its ellipsis up
+        # in the translations on each call: a tenth of a library search's time (issue #22).
+        return first_line[: NAME_CHARS - 1] + "…"
 
     def save(self, *args, **kwargs):
         # Columns derived from this row's own text, kept with it as auto_now keeps

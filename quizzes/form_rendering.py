@@ -1,8 +1,9 @@
-"""A form renderer for the practice card's forms that writes their few inputs in Python.
+"""A form renderer that writes the inputs of the hottest forms in Python.
 
 Every card the answer loop sends renders a hidden position, the answer box, three
 confidence radios and two empty error lists; through templates that is a template
-render each, a tenth of the grade's time. The HTML here is the same as Django's
+render each, a tenth of the grade's time. A library page's search box and four menus were
+some seventy templates (each option is one). The HTML here is the same as Django's
 templates give (test_form_rendering compares them); anything else goes to them.
 
 The hidden position, the confidence radios and the empty answer box take a few values only,
@@ -114,6 +115,33 @@ _fixed_confidence_option = _fixed(_confidence_option)
 _fixed_textarea = _fixed(_textarea)
 
 
+def _select(widget: dict) -> str | None:
+    # django/forms/widgets/select.html with select_option.html for each option: a library
+    # page's four menus were seventy templates rendered (issue #22). Option groups, and
+    # options of another template, go to the templates.
+    options = []
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            return None
+        for option in group_choices:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                return None
+            options.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    mark_safe(_attrs(option["attrs"])),
+                    option["label"],
+                )
+            )
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        widget["name"],
+        mark_safe(_attrs(widget["attrs"])),
+        mark_safe("".join(options)),
+    )
+
+
 def _answer_box(widget: dict) -> str:
     # Empty on every new card: kept then. With the learner's text in it, written afresh.
     return _textarea(widget) if widget["value"] else _fixed_textarea(widget)
@@ -127,14 +155,16 @@ def _no_errors(errors) -> str | None:
 RENDERERS = {
     "django/forms/widgets/hidden.html": lambda context: _fixed_input(context["widget"]),
     "django/forms/widgets/text.html": lambda context: _input(context["widget"]),
+    "django/forms/widgets/search.html": lambda context: _input(context["widget"]),
+    "django/forms/widgets/select.html": lambda context: _select(context["widget"]),
     "django/forms/widgets/textarea.html": lambda context: _answer_box(context["widget"]),
     "quizzes/confidence_option.html": lambda context: _fixed_confidence_option(context["widget"]),
     "django/forms/errors/list/default.html": lambda context: _no_errors(context["errors"]),
 }
 
 
-class CardFormRenderer(DjangoTemplates):
-    """Django's renderer, with the practice card's widgets written directly."""
+class DirectFormRenderer(DjangoTemplates):
+    """Django's renderer, with the widgets of RENDERERS written directly."""
 
     def render(self, template_name, context, request=None) -> SafeString | str:
         render = RENDERERS.get(template_name)
@@ -144,4 +174,4 @@ class CardFormRenderer(DjangoTemplates):
         return html
 
 
-card_form_renderer = CardFormRenderer()
+direct_renderer = DirectFormRenderer()

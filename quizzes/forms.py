@@ -2,7 +2,7 @@ import functools
 
 from django import forms
 
-from quizzes.form_rendering import card_form_renderer
+from quizzes.form_rendering import direct_renderer
 from quizzes.library.queries import facets
 from quizzes.models import Confidence, Difficulty, Grade, Mode, Report, Topic
 
@@ -118,7 +118,7 @@ class ConfidenceSelect(forms.RadioSelect):
 
 class RevealForm(forms.Form):
     # Its inputs are written without a template each (quizzes.form_rendering).
-    default_renderer = card_form_renderer
+    default_renderer = direct_renderer
 
     position = forms.IntegerField(min_value=0, max_value=1000, widget=forms.HiddenInput)
     typed_answer = TypedAnswerField()
@@ -178,7 +178,7 @@ class GradeForm(forms.Form):
     interview checks its own steps and passes only the `question`.
     """
 
-    default_renderer = card_form_renderer
+    default_renderer = direct_renderer
 
     position = PositionField()
     grade = forms.TypedChoiceField(

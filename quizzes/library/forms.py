@@ -3,6 +3,7 @@ learner's note."""
 
 from django import forms
 
+from quizzes.form_rendering import direct_renderer
 from quizzes.forms import SIZES
 from quizzes.library.queries import Mine
 from quizzes.models import Difficulty
@@ -13,6 +14,9 @@ SEARCH_MAX = 200
 
 class LibraryFilterForm(forms.Form):
     """The library's search and filters (GET), also posted by "Practise these"."""
+
+    # Its box and menus are written without a template each (quizzes.form_rendering).
+    default_renderer = direct_renderer
 
     q = forms.CharField(
         label="Search",

@@ -1,10 +1,12 @@
-"""The practice card's forms render their inputs in Python exactly as Django's templates do."""
+"""The practice card's and the library's forms render their inputs in Python exactly as
+Django's templates do."""
 
 import pytest
 from django.forms.renderers import DjangoTemplates
 
-from quizzes.form_rendering import CardFormRenderer
+from quizzes.form_rendering import DirectFormRenderer
 from quizzes.forms import GradeForm, RevealForm
+from quizzes.library.forms import LibraryFilterForm
 from quizzes.models import Kind, Question
 
 
@@ -19,10 +21,14 @@ def _pieces(form) -> list[str]:
 
 def _both(make):
     template, direct = make(), make()
-    template.renderer, direct.renderer = DjangoTemplates(), CardFormRenderer()
+    template.renderer, direct.renderer = DjangoTemplates(), DirectFormRenderer()
     return _pieces(template), _pieces(direct)
 
 
+FACETS = {
+    "topics": [("optim", "Optimisation & <training>"), ("attention", "Attention")],
+    "tags": ["a&b", 'quote"d', "plain"],
+}
 CALCULATION = Question(kind=Kind.CALCULATION, unit="GB", expected=1, tolerance=0.1)
 
 
@@ -35,16 +41,33 @@ CALCULATION = Question(kind=Kind.CALCULATION, unit="GB", expected=1, tolerance=0
         lambda: RevealForm({"position": "x", "typed_answer": "9" * 5001}, calculation=CALCULATION),
         lambda: GradeForm(initial={"position": 4}, question=None),
         lambda: GradeForm({"position": "-1", "grade": "9"}, question=None),
+        lambda: LibraryFilterForm(
+            {"q": 'adam "<b>', "topic": "optim", "tag": "a&b", "mine": "due"},
+            facets=FACETS,
+            personal=True,
+        ),
+        lambda: LibraryFilterForm({"difficulty": "nope"}, facets=FACETS, personal=False),
+        lambda: LibraryFilterForm(facets={"topics": [], "tags": []}, personal=True),
     ],
-    ids=["reveal", "calculation", "bound", "errors", "grade", "grade-errors"],
+    ids=[
+        "reveal",
+        "calculation",
+        "bound",
+        "errors",
+        "grade",
+        "grade-errors",
+        "library",
+        "library-errors",
+        "library-empty",
+    ],
 )
-def test_the_card_renderer_writes_what_the_templates_write(make):
+def test_the_direct_renderer_writes_what_the_templates_write(make):
     form = make()
     if form.is_bound:
         form.is_valid()
     template, direct = _both(make)
     assert direct == template
-    assert any("<input" in piece for piece in direct)
+    assert any("<input" in piece or "<select" in piece for piece in direct)
 
 
 def test_the_fixed_inputs_are_rendered_once_per_value():

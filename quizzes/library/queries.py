@@ -235,11 +235,25 @@ def question_url(question: Question) -> str:
     return _question_path(get_script_prefix(), question.topic.slug, question.key)
 
 
+# Reversed once per question in each process: a library page lists twenty, and reversing
+# them was a twentieth of a search's time; a question's page has a dozen (issue #22).
 @lru_cache(maxsize=16_384)
 def _question_path(script_prefix: str, slug: str, key: str) -> str:
-    # Reversed once per question in each process: a library page lists twenty, and
-    # reversing them was a twentieth of a search's time (issue #22).
     return reverse("library_question", args=[slug, key])
+
+
+QUESTION_ACTIONS = ("bookmark", "suspend", "reset", "practise_question", "note")
+
+
+def question_urls(question: Question) -> dict[str, str]:
+    """The question page's addresses: its own (`page`) and its actions' (QUESTION_ACTIONS)."""
+    return _question_urls(get_script_prefix(), question.topic.slug, question.key)
+
+
+@lru_cache(maxsize=4096)
+def _question_urls(script_prefix: str, slug: str, key: str) -> dict[str, str]:
+    urls = {name: reverse(f"library_{name}", args=[slug, key]) for name in QUESTION_ACTIONS}
+    return {"page": _question_path(script_prefix, slug, key), **urls}
 
 
 def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet:

@@ -38,6 +38,7 @@ from quizzes.library.queries import (
     library_page,
     library_questions,
     question_url,
+    question_urls,
     schedule_in_words,
     search_terms,
 )
@@ -226,7 +227,12 @@ def _question_page(
 ) -> HttpResponse:
     """The question's page; after an htmx action, only the learner's own panel of it."""
     key_points = list(question.key_points.all())
-    context = {"question": question, "key_points": key_points, "notice": notice}
+    context = {
+        "question": question,
+        "key_points": key_points,
+        "notice": notice,
+        "urls": question_urls(question),
+    }
     if request.user.is_authenticated:
         context.update(_personal_context(request, question, key_points, note_form))
     template = f"{QUESTION_TEMPLATE}#mine" if request.htmx and partial else QUESTION_TEMPLATE

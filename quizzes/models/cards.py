@@ -55,8 +55,9 @@ CARD_STATE_FIELDS = (
 class Card(models.Model):
     """A learner's FSRS scheduling state for one question (the fields of fsrs.Card)."""
 
+    # Not indexed alone: card_unique_per_user leads with it (see quizzes.models.Answer).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards", db_index=False
     )
     question = models.ForeignKey("quizzes.Question", on_delete=models.PROTECT, related_name="cards")
     state = models.PositiveSmallIntegerField()
@@ -91,8 +92,12 @@ class KeyPointMemory(models.Model):
     as a small Leitner box. "Missed key points" practises the due ones.
     """
 
+    # Not indexed alone: memory_unique_point leads with it (see quizzes.models.Answer).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="key_point_memories"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="key_point_memories",
+        db_index=False,
     )
     key_point = models.ForeignKey(
         "quizzes.KeyPoint", on_delete=models.CASCADE, related_name="memories"

@@ -23,8 +23,12 @@ class PracticeSessionQuerySet(models.QuerySet):
 class PracticeSession(models.Model):
     # Not guessable: the address of a session is no hint at anyone else's.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Not indexed alone: session_user_started leads with it (see Answer).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_sessions",
+        db_index=False,
     )
     mode = models.CharField(max_length=10, choices=Mode.choices)
     topics = models.ManyToManyField("quizzes.Topic", blank=True, related_name="+")
@@ -86,7 +90,10 @@ class PracticeSession(models.Model):
 class SessionItem(models.Model):
     """One question's place in a session, and what the learner did before grading."""
 
-    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
+    # Not indexed alone: item_unique_position leads with it (see Answer).
+    session = models.ForeignKey(
+        PracticeSession, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     # PROTECT: a question in anyone's history is retired, never deleted (see Status).
     question = models.ForeignKey("quizzes.Question", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
@@ -114,12 +121,17 @@ class SessionItem(models.Model):
 
 
 class Answer(models.Model):
+    # None of the three is indexed alone: an index of Meta (or a constraint's) leads with
+    # each, and serves every lookup by it, the deletes' included. Every index is written
+    # again with each grade (issue #22).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers", db_index=False
     )
-    session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="answers")
+    session = models.ForeignKey(
+        PracticeSession, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(
-        "quizzes.Question", on_delete=models.PROTECT, related_name="answers"
+        "quizzes.Question", on_delete=models.PROTECT, related_name="answers", db_index=False
     )
     grade = models.PositiveSmallIntegerField(choices=Grade.choices)
     key_points_ticked = models.JSONField(default=list, blank=True)

@@ -140,7 +140,7 @@ class UserQuestion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_marks"
     )
-    question = models.ForeignKey("quizzes.Question", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("quizzes.Question", on_delete=models.CASCADE, related_name="marks")
     bookmarked = models.BooleanField(default=False)
     # Suspended questions leave every practice mode until unsuspended.
     suspended = models.BooleanField(default=False)

@@ -15,7 +15,8 @@ def drop_foreign_key_index(
         state_operations=[alter_field],
         database_operations=[
             migrations.RunSQL(
-                f'DROP INDEX IF EXISTS "{index}"',
+                # Not IF EXISTS: a name that is not Django's fails the migration loudly.
+                f'DROP INDEX "{index}"',
                 reverse_sql=f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
             )
         ],

@@ -15,17 +15,14 @@ from quizzes.models import Answer, Card, Grade, KeyPointMemory, Mode, Question, 
 from quizzes.scheduling import EpochDays
 
 
-def _cards_for(user):
-    return Card.objects.filter(user=user, question=OuterRef("pk"))
-
-
 def not_suspended(user, question: str = "pk") -> Q:
     """The rows whose question (the field `question`) the learner has not suspended:
     suspended questions leave every mode.
 
     NOT IN, which PostgreSQL answers from one hash of the learner's suspensions, rather than
-    NOT EXISTS, an anti-join it probes once for each question of the bank: a random session
-    over 5,000 questions chose in 2.4 ms instead of 5.4. Both sides are never NULL.
+    NOT EXISTS, an anti-join it probes once for each question of the bank: choosing a random
+    session over 5,000 questions took 6.0 ms instead of 9.1 (the statement 2.4 instead of
+    5.4). Neither side is ever NULL.
     """
     suspended = UserQuestion.objects.filter(user=user, suspended=True).values("question_id")
     return ~Q(**{f"{question}__in": suspended})
@@ -193,16 +190,18 @@ def missed_points(
 
 
 def topic_counts(*, user, now: datetime) -> dict[int, dict[str, int]]:
-    """Per topic, how many questions are new and how many due for the learner (one query)."""
-    cards = _cards_for(user)
+    """Per topic, how many questions are new and how many due for the learner (one query).
+
+    IN and NOT IN over the learner's cards, as in not_suspended: a correlated EXISTS in a
+    count's filter was probed once per question of the bank (16.6 → 5 ms over 5,000)."""
+    cards = Card.objects.filter(user=user)
+    seen = cards.values("question_id")
+    due = cards.filter(due__lte=now).values("question_id")
     rows = (
         Question.objects.published()
         .filter(not_suspended(user))
         .values("topic_id")
-        .annotate(
-            new=Count("pk", filter=~Q(Exists(cards))),
-            due=Count("pk", filter=Q(Exists(cards.filter(due__lte=now)))),
-        )
+        .annotate(new=Count("pk", filter=~Q(pk__in=seen)), due=Count("pk", filter=Q(pk__in=due)))
         .order_by()
     )
     return {row["topic_id"]: {"new": row["new"], "due": row["due"]} for row in rows}

@@ -2,17 +2,20 @@
 
 A page of the library is a fixed handful of queries whatever the size of the bank: the
 ranked ids of what the filter picks (shared by every learner and cached, ranked_ids), the
-page's rows (the learner's card, marks and last grade as subqueries of that one query)
+page's rows (the learner's card and marks joined, their last grade a subquery)
 and the filter choices, also cached. Narrowed by the learner's own status, the ranking
 is theirs alone: then a capped count and the page's rows instead.
 """
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
@@ -33,7 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import State
@@ -238,28 +241,37 @@ class LibraryFilter:
 
 def question_url(question: Question) -> str:
     """A question's readable address in the library (its topic with `topic` loaded)."""
-    return _question_path(get_script_prefix(), question.topic.slug, question.key)
-
-
-# Reversed once per question in each process: a library page lists twenty, and reversing
-# them was a twentieth of a search's time; a question's page has a dozen (issue #22).
-@lru_cache(maxsize=16_384)
-def _question_path(script_prefix: str, slug: str, key: str) -> str:
-    return reverse("library_question", args=[slug, key])
+    return _question_path(*_resolving(), question.topic.slug, question.key)
 
 
 QUESTION_ACTIONS = ("bookmark", "suspend", "reset", "practise_question", "note")
 
 
-def question_urls(question: Question) -> dict[str, str]:
+def question_urls(question: Question) -> Mapping[str, str]:
     """The question page's addresses: its own (`page`) and its actions' (QUESTION_ACTIONS)."""
-    return _question_urls(get_script_prefix(), question.topic.slug, question.key)
+    return _question_urls(*_resolving(), question.topic.slug, question.key)
+
+
+# Reversed once per question, prefix and URLconf in each process: a library page lists
+# twenty, and reversing them was a twentieth of a search's time; a question's page has a
+# dozen (issue #22). As prepsite.context_processors does for the header's links.
+def _resolving() -> tuple[str, str]:
+    return get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=16_384)
+def _question_path(script_prefix: str, urlconf: str, slug: str, key: str) -> str:
+    return reverse("library_question", args=[slug, key], urlconf=urlconf)
 
 
 @lru_cache(maxsize=4096)
-def _question_urls(script_prefix: str, slug: str, key: str) -> dict[str, str]:
-    urls = {name: reverse(f"library_{name}", args=[slug, key]) for name in QUESTION_ACTIONS}
-    return {"page": _question_path(script_prefix, slug, key), **urls}
+def _question_urls(script_prefix: str, urlconf: str, slug: str, key: str) -> Mapping[str, str]:
+    urls = {
+        name: reverse(f"library_{name}", args=[slug, key], urlconf=urlconf)
+        for name in QUESTION_ACTIONS
+    }
+    # Read-only: every page of the question shares it.
+    return MappingProxyType({"page": _question_path(script_prefix, urlconf, slug, key), **urls})
 
 
 def library_questions(*, user, chosen: LibraryFilter, now: datetime) -> QuerySet:
@@ -331,7 +343,8 @@ def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple
     questions, each with the learner's state and, for a search, its excerpt."""
     if chosen.mine and user.is_authenticated:
         # The learner's own status narrows the list: ranked for them alone.
-        page = CappedPaginator(library_questions(user=user, chosen=chosen, now=now), PER_PAGE)
+        questions = library_questions(user=user, chosen=chosen, now=now).only(*LISTED_FIELDS)
+        page = CappedPaginator(questions, PER_PAGE)
         page = page.get_page(number)
         return page, list(page)
     page = CappedPaginator(ranked_ids(chosen), PER_PAGE).get_page(number)

@@ -113,6 +113,21 @@ class Migration(migrations.Migration):
         ),
         drop_foreign_key_index(
             migrations.AlterField(
+                model_name="userquestion",
+                name="user",
+                field=models.ForeignKey(
+                    db_index=False,
+                    on_delete=django.db.models.deletion.CASCADE,
+                    related_name="question_marks",
+                    to=settings.AUTH_USER_MODEL,
+                ),
+            ),
+            table="quizzes_userquestion",
+            column="user_id",
+            index="quizzes_userquestion_user_id_5657dea5",
+        ),
+        drop_foreign_key_index(
+            migrations.AlterField(
                 model_name="sessionitem",
                 name="session",
                 field=models.ForeignKey(

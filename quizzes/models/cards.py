@@ -137,8 +137,12 @@ class UserQuestion(models.Model):
     One row per learner and question, made on the first mark; another learner never sees it.
     """
 
+    # Not indexed alone: user_question_unique leads with it (see quizzes.models.Answer).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_marks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="question_marks",
+        db_index=False,
     )
     question = models.ForeignKey("quizzes.Question", on_delete=models.CASCADE, related_name="marks")
     bookmarked = models.BooleanField(default=False)

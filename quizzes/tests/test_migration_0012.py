@@ -21,6 +21,7 @@ TABLES = {
     "quizzes_keypointmemory": {"user_id"},
     "quizzes_practicesession": {"user_id"},
     "quizzes_sessionitem": {"session_id"},
+    "quizzes_userquestion": {"user_id"},
     "accounts_dailyactivity": {"user_id"},
 }
 

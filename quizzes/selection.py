@@ -28,6 +28,12 @@ def not_suspended(user, question: str = "pk") -> Q:
     return ~Q(**{f"{question}__in": suspended})
 
 
+def _seen_by(user):
+    """The questions the learner has a card for (graded at least once), for IN and NOT IN
+    as in not_suspended."""
+    return Card.objects.filter(user=user).values("question_id")
+
+
 def with_tag(queryset, tag: str, *, path: str = ""):
     """Rows whose question carries `tag` in its comma-separated tags (either database)."""
     padded = Concat(Value(","), Replace(F(f"{path}tags"), Value(", "), Value(",")), Value(","))
@@ -56,10 +62,9 @@ def any_question(user, topics, **narrow) -> bool:
 
 
 def _learner_cards(user, topics, **narrow):
-    published = Question.objects.published().values("pk")
-    cards = Card.objects.filter(user=user, question__in=published).filter(
-        not_suspended(user, "question_id")
-    )
+    # The cards every "due" count counts (Card.in_practice), so a session brings back what
+    # the counts promised.
+    cards = Card.objects.filter(user=user).in_practice()
     if topics:
         cards = cards.filter(question__topic__in=topics)
     return narrow_questions(cards, path="question__", **narrow)
@@ -119,9 +124,8 @@ def new_questions(
     """Questions the learner has never graded, easiest first, in random order within each."""
     if limits is not None and not topics and limits.syllabus:
         topics = limits.syllabus
-    # NOT IN, as in not_suspended: 8.5 ms instead of 13.6 for a learner of few cards.
-    seen = Card.objects.filter(user=user).values("question_id")
-    unseen = _bank(user, topics, **narrow).exclude(pk__in=seen)
+    # NOT IN: 8.5 ms instead of 13.6 (NOT EXISTS) for a learner of few cards.
+    unseen = _bank(user, topics, **narrow).exclude(pk__in=_seen_by(user))
     take = size if limits is None else min(size, limits.new_left)
     ids = list(unseen.order_by("difficulty", "?").values_list("pk", flat=True)[: take + 1])
     if len(ids) > take:
@@ -193,10 +197,9 @@ def topic_counts(*, user, now: datetime) -> dict[int, dict[str, int]]:
     """Per topic, how many questions are new and how many due for the learner (one query).
 
     IN and NOT IN over the learner's cards, as in not_suspended: a correlated EXISTS in a
-    count's filter was probed once per question of the bank (16.6 → 5 ms over 5,000)."""
-    cards = Card.objects.filter(user=user)
-    seen = cards.values("question_id")
-    due = cards.filter(due__lte=now).values("question_id")
+    count's filter was probed once per question of the bank (16.6 → 4.2 ms over 5,000)."""
+    seen = _seen_by(user)
+    due = seen.filter(due__lte=now)
     rows = (
         Question.objects.published()
         .filter(not_suspended(user))

@@ -4,6 +4,7 @@ nothing else: the foreign keys stay, rows stay, and it can be undone."""
 import pytest
 from django.db import connection
 
+from quizzes.models import Answer
 from quizzes.tests.factories import AnswerFactory
 from quizzes.tests.migrations import migrate_to, migrated_back_to
 
@@ -58,4 +59,4 @@ def test_only_the_indexes_go_and_come_back():
             assert not columns & alone, table
             # Still constrained, and still found through an index that leads with them.
             assert columns <= foreign and columns <= leading, table
-    assert answer.__class__.objects.filter(pk=answer.pk, user=answer.user).exists()
+    assert Answer.objects.filter(pk=answer.pk, user=answer.user).exists()

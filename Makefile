@@ -52,10 +52,7 @@ migrate: $(VENV)/.runtime
 run: $(VENV)/.runtime assets migrate
 	$(BIN)/python manage.py load_question_bank
 	@echo "PrepSite is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py db_worker & \
-	$(BIN)/python manage.py send_reminders --every 900 & \
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@scripts/dev_servers.sh $(BIN) $(PORT)
 
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

@@ -249,8 +249,10 @@ def _day_label(day: date) -> str:
 
 
 def _score_points(user, zone) -> list[dict]:
+    # Practice sessions only: a mock interview's session counts its recall share, not the
+    # interview's score, and the interviews have their own trend (interviews.dashboard).
     recent = list(
-        PracticeSession.objects.filter(user=user, answered__gt=0)
+        PracticeSession.objects.filter(user=user, answered__gt=0, interview__isnull=True)
         .finished()
         .order_by("-finished_at")
         .values_list("finished_at", "answered", "recalled")[:SCORE_SESSIONS]

@@ -8,9 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.stats import build_dashboard
 from interviews import services
 from interviews.dashboard import interview_card
 from interviews.models import AUTO_END_MARGIN, Interview
+from quizzes import services as services_quizzes
+from quizzes.models import Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +89,21 @@ def test_the_dashboard_shows_the_card(learner_client, learner):
 
     assert "Mock interviews" in page.text
     assert "62%" in page.text and 'aria-labelledby="interviews-title"' in page.text
+
+
+def test_score_over_time_plots_practice_sessions_and_leaves_interviews_to_their_card(learner):
+    QuestionFactory.create_batch(5)
+    practice = services_quizzes.start_session(user=learner, mode=Mode.RANDOM, size=4).session
+    interview = _finished(learner, score=40, days_ago=1)
+    now = timezone.now()
+    # The practice session: 1 of 4 recalled. The interview's session: 4 of 4 recalled,
+    # which is not its score (40%).
+    PracticeSession.objects.filter(pk=practice.pk).update(answered=4, recalled=1, finished_at=now)
+    PracticeSession.objects.filter(pk=interview.session_id).update(
+        answered=4, recalled=4, finished_at=now - timedelta(days=1)
+    )
+    profile = Profile.objects.create(user=learner)
+
+    dashboard = build_dashboard(user=learner, profile=profile)
+
+    assert [point["score"] for point in dashboard.score_points] == [25]

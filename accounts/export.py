@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch
 
-from accounts.models import DailyActivity, Profile
+from accounts.models import DailyActivity, LoginSession, Profile
 from accounts.services import get_profile
 from interviews.export import interview_data
 from quizzes.models import (
@@ -25,7 +25,7 @@ from quizzes.models import (
     SessionItem,
     UserQuestion,
 )
-from reminders.models import ReminderSettings
+from reminders.models import Delivery, ReminderSettings
 
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
@@ -43,7 +43,8 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
     sessions with their topics and items, the answers with their questions,
     the ticked and suggested key points, the record of each key point hit or
     missed, the cards, the daily activity, the reports, the learner's bookmarks,
-    suspensions and notes, and their reminder settings.
+    suspensions and notes, their schedule, mock interviews, reminder settings and
+    emails, and when each of their log-in sessions began.
     """
     profile = get_profile(user)
     sessions = list(
@@ -181,6 +182,15 @@ def export_user_data(user: AbstractBaseUser) -> dict[str, Any]:
         ],
         "schedule": _schedule_export(user, profile),
         "reminders": _reminders_export(user),
+        "reminder_emails": _reminder_emails_export(user),
+        # When each session the learner is still logged in with began; the session's key
+        # is a credential and stays out.
+        "logged_in_since": [
+            _iso(started)
+            for started in LoginSession.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        ],
         "mock_interviews": interview_data(user),
     }
 
@@ -241,3 +251,23 @@ def _reminders_export(user) -> dict[str, Any] | None:
     """
     found = ReminderSettings.objects.filter(user=user).values("daily", "hour", "weekly").first()
     return found
+
+
+def _reminder_emails_export(user) -> list[dict[str, Any]]:
+    """Every reminder and weekly email PrepSite sent, or meant to send, the learner.
+
+    A failed send's error is left out: it is the mail server's words about our own
+    set-up, not something about the learner.
+    """
+    deliveries = Delivery.objects.filter(user=user).order_by("day", "kind")
+    return [
+        {
+            "kind": delivery.kind,
+            "day": _iso(delivery.day),
+            "state": delivery.state,
+            "attempts": delivery.attempts,
+            "created_at": _iso(delivery.created_at),
+            "sent_at": _iso(delivery.sent_at),
+        }
+        for delivery in deliveries
+    ]

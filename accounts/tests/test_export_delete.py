@@ -22,7 +22,7 @@ from quizzes.tests.factories import (
     QuestionFactory,
     TopicFactory,
 )
-from reminders.models import ReminderSettings
+from reminders.models import Delivery, ReminderSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,39 @@ class TestExportUserData:
     def test_reminders_are_none_for_a_learner_who_never_set_them(self, learner):
         assert export_user_data(learner)["reminders"] is None
 
+    def test_holds_the_learners_reminder_emails(self, learner, other_learner):
+        day = datetime.date(2026, 11, 30)
+        Delivery.objects.create(
+            user=learner,
+            kind="weekly",
+            day=day,
+            state="failed",
+            attempts=3,
+            last_error="SMTP relay refused",
+        )
+        Delivery.objects.create(
+            user=learner, kind="daily", day=day, state="sent", attempts=1, sent_at=WHEN
+        )
+        Delivery.objects.create(user=other_learner, kind="daily", day=day, state="sent")
+
+        emails = export_user_data(learner)["reminder_emails"]
+
+        assert [(e["kind"], e["day"], e["state"], e["attempts"]) for e in emails] == [
+            ("daily", "2026-11-30", "sent", 1),
+            ("weekly", "2026-11-30", "failed", 3),
+        ]
+        assert emails[0]["sent_at"] == WHEN.isoformat()
+        assert "SMTP" not in json.dumps(emails)
+
+    def test_holds_when_each_log_in_began_but_not_the_session_key(self, learner, other_learner):
+        mine = LoginSession.objects.create(user=learner, session_key="k" * 40)
+        LoginSession.objects.create(user=other_learner, session_key="o" * 40)
+
+        data = export_user_data(learner)
+
+        assert data["logged_in_since"] == [mine.created_at.isoformat()]
+        assert "k" * 40 not in json.dumps(data)
+
     def test_a_key_point_deleted_since_is_left_out(self, learner):
         practise(learner)
         answer = Answer.objects.get(user=learner)
@@ -206,8 +239,9 @@ class TestExportUserData:
         # questions, ticked and suggested key points, key point records with their
         # questions, cards with questions, daily activity, reports, the schedule's
         # syllabus and parameter fits, mock interviews and their steps (none here),
-        # bookmarks, suspensions and notes with questions, reminder settings.
-        with django_assert_max_num_queries(16):
+        # bookmarks, suspensions and notes with questions, reminder settings and emails,
+        # log-in sessions.
+        with django_assert_max_num_queries(18):
             data = export_user_data(fresh)
         assert len(data["answers"]) == 2 * answers
         assert len(data["cards"]) == 2 * answers

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import DailyActivity, Profile
@@ -177,6 +178,21 @@ def test_double_grade_counts_once(learner):
     assert Answer.objects.get().grade == 3
     assert Card.objects.get().reviews == 1
     assert DailyActivity.objects.get().answers == 1
+
+
+def test_a_refused_grade_inside_a_transaction_leaves_it_usable(learner):
+    # A mock interview grades inside its own transaction: a duplicate must not spoil it.
+    QuestionFactory.create_batch(2)
+    session = services.start_session(user=learner, mode=Mode.NEW, size=2).session
+    item = session.items.get(position=0)
+    with transaction.atomic():
+        first = services.record_grade(session=session, item=item, grade=3, key_point_ids=[])
+        stale = PracticeSession.objects.get(pk=session.pk)
+        stale.answered = 0
+        second = services.record_grade(session=stale, item=item, grade=1, key_point_ids=[])
+        assert first.recorded and not second.recorded
+        assert Answer.objects.filter(session=session).count() == 1  # still usable
+    assert Card.objects.get().reviews == 1
 
 
 def test_daily_activity_counts_in_the_learners_time_zone(learner):

@@ -17,10 +17,25 @@ from django.db.models import Model
 class Columns:
     """A model's concrete columns under a table alias, for a SELECT list."""
 
-    def __init__(self, model: type[Model], alias: str, *, exclude: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        model: type[Model],
+        alias: str,
+        *,
+        exclude: tuple[str, ...] = (),
+        only: tuple[str, ...] = (),
+    ):
+        """`only`: these columns and the primary key (the instances defer the rest)."""
         self.model = model
         self.alias = alias
-        self.fields = [f for f in model._meta.concrete_fields if f.column not in exclude]
+        pk = model._meta.pk.column
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in exclude and (not only or f.column in only or f.column == pk)
+        ]
+        if unknown := set(only) - {f.column for f in self.fields}:
+            raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
         self.attnames = [field.attname for field in self.fields]
         self._pk_index = self.attnames.index(model._meta.pk.attname)
         self._converters: dict[str, list] = {}

@@ -2,7 +2,7 @@
 
 A page of the library is a fixed handful of queries whatever the size of the bank: the
 ranked ids of what the filter picks (shared by every learner and cached, ranked_ids), the
-page's rows (the learner's card and marks joined, their last grade a subquery)
+page's rows (page_rows: the learner's card and marks joined, their last grade a subquery)
 and the filter choices, also cached. Narrowed by the learner's own status, the ranking
 is theirs alone: then a capped count and the page's rows instead.
 """
@@ -41,6 +41,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import State
 
+from quizzes.library import page_rows
 from quizzes.library.text import plain_text, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic
 from quizzes.scheduling import SCHEDULER, humanize_interval, retrievability
@@ -129,6 +130,10 @@ def _any(lookups) -> Q:
 
 
 def _tsquery(terms: list[str]) -> SearchQuery:
+    return SearchQuery(_tsquery_text(terms), search_type="raw", config="english")
+
+
+def _tsquery_text(terms: list[str]) -> str:
     def either(term: str, suffix: str = "") -> str:
         word, *stems = search_forms(term)
         options = [f"{word}{suffix}", *(f"{stem}:*" for stem in stems)]
@@ -138,7 +143,7 @@ def _tsquery(terms: list[str]) -> SearchQuery:
     if len(terms) > 1:
         # "layer norm" also finds LayerNorm, which the parser keeps as one word.
         raw = f"({raw}) | {''.join(terms)}:*"
-    return SearchQuery(raw, search_type="raw", config="english")
+    return raw
 
 
 def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
@@ -155,17 +160,22 @@ def with_excerpt(queryset: QuerySet, terms: list[str]) -> QuerySet:
     if not terms or not _is_postgresql(queryset):
         return queryset
     return queryset.annotate(
-        excerpt=SearchHeadline(
-            "answer",
-            _tsquery(terms),
-            config="english",
-            start_sel=MARK_START,
-            stop_sel=MARK_STOP,
-            max_words=35,
-            min_words=15,
-            max_fragments=1,
-        )
+        excerpt=SearchHeadline("answer", _tsquery(terms), config="english", **HEADLINE)
     )
+
+
+# ts_headline's options for an excerpt: the matches marked, one fragment of 15 to 35 words.
+HEADLINE = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "max_words": 35, "min_words": 15,
+            "max_fragments": 1}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _headline_options() -> str:
+    """HEADLINE as ts_headline's options text, as SearchHeadline writes it (PostgreSQL)."""
+    names = {"start_sel": "StartSel", "stop_sel": "StopSel", "max_words": "MaxWords",
+             "min_words": "MinWords", "max_fragments": "MaxFragments"}  # fmt: skip
+    compose = connections["default"].ops.compose_sql
+    return ", ".join(compose(f"{names[name]}=%s", [value]) for name, value in HEADLINE.items())
 
 
 def excerpt_html(question, terms: list[str]) -> SafeString:
@@ -333,9 +343,11 @@ def ranked_key(chosen: LibraryFilter) -> str:
     return f"{RANKED_KEY}:{hashlib.blake2b(repr(public).encode(), digest_size=12).hexdigest()}"
 
 
-# What a page of the list shows of each question (the template, badges, excerpt_html): not
-# its rendered HTML nor its search vector, which were most of the bytes read (issue #22).
-LISTED_FIELDS = ("key", "prompt", "answer", "difficulty", "topic__slug", "topic__name")
+# What a page of the list shows of each question, as page_rows reads it (issue #22).
+LISTED_FIELDS = (
+    *page_rows.QUESTION_FIELDS,
+    *(f"topic__{name}" for name in page_rows.TOPIC_FIELDS),
+)
 
 
 def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple[Page, list]:
@@ -349,13 +361,13 @@ def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple
         return page, list(page)
     page = CappedPaginator(ranked_ids(chosen), PER_PAGE).get_page(number)
     ids = page.object_list
-    questions = (
-        Question.objects.published().select_related("topic").filter(pk__in=ids).only(*LISTED_FIELDS)
-    )
-    if user.is_authenticated:
-        questions = with_learner_state(questions, user)
-    questions = with_excerpt(questions, search_terms(chosen.text))
-    found = {question.pk: question for question in questions}
+    terms = search_terms(chosen.text)
+    if terms and connections["default"].vendor == "postgresql":
+        found = page_rows.listed(
+            ids, user=user, tsquery=_tsquery_text(terms), headline=_headline_options()
+        )
+    else:
+        found = page_rows.listed(ids, user=user)
     # In rank order; one retired since the ranking was cached is left out.
     return page, [found[pk] for pk in ids if pk in found]
 

@@ -11,8 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, DateTimeField, F, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, Sum, Value
 
 from quizzes.models import Card, Status, Topic
 from quizzes.scheduling import (
@@ -121,26 +120,17 @@ def card_figures(*, user, zone, today: date, now: datetime, interview_at, decay:
 
 
 def _due_days(cards, *, zone, today: date, now: datetime):
-    """The cards due per local day, overdue ones on today, as CardQuerySet.due_per_day
-    counts them; and when today's cards not yet due at `now` fall due, so that the cached
-    figures still tell what is due now later in the day (due_now). One grouped query:
-    due_per_day's, grouped by that instant too."""
-    tomorrow = local_midnight(today + timedelta(days=1), zone)
-    later = Case(When(due__gt=now, due__lt=tomorrow, then=F("due")), output_field=DateTimeField())
-    rows = (
-        cards.filter(due__lt=local_midnight(today + timedelta(days=FORECAST_DAYS), zone))
-        .annotate(day=TruncDate("due", tzinfo=zone), later=later)
-        .order_by()
-        .values("day", "later")
-        .annotate(count=Count("id"))
-        .values_list("day", "later", "count")
+    """The cards due per local day in the forecast, overdue ones on today, and when
+    today's cards not yet due at `now` fall due (the cached figures can then still tell
+    what is due now later in the day: due_now). One grouped query."""
+    per_day, later_today = cards.due_per_day_and_later(
+        zone=zone,
+        today=today,
+        before=local_midnight(today + timedelta(days=FORECAST_DAYS), zone),
+        now=now,
+        tomorrow=local_midnight(today + timedelta(days=1), zone),
     )
-    due_by_day, later_today = Counter(), []
-    for day, instant, count in rows:
-        due_by_day[max(day, today)] += count
-        if instant is not None:
-            later_today.append((instant, count))
-    return due_by_day, sorted(later_today)
+    return Counter(per_day), later_today
 
 
 def due_now(due_today: int, later_today: list[tuple[datetime, int]], now: datetime) -> int:

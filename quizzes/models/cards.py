@@ -30,19 +30,35 @@ class CardQuerySet(models.QuerySet):
     def due_per_day(self, *, zone, today, before) -> dict:
         """{day: cards due} per day of `zone`, for cards due before the instant `before`,
         grouped in SQL; overdue cards are due `today`."""
+        per_day, _ = self.due_per_day_and_later(zone=zone, today=today, before=before)
+        return per_day
+
+    def due_per_day_and_later(
+        self, *, zone, today, before, now=None, tomorrow=None
+    ) -> tuple[dict, list]:
+        """due_per_day's {day: cards due}, and, given `now` and the instant `tomorrow`
+        starts, when today's cards not yet due at `now` fall due: [(instant, count)],
+        sorted, from the same query (grouped by that instant too). A count cached at `now`
+        can then tell what is due later in the day (accounts.readiness.due_now)."""
+        rows = self.filter(due__lt=before).annotate(day=TruncDate("due", tzinfo=zone))
+        groups = ["day"]
+        if now is not None:
+            later = models.When(due__gt=now, due__lt=tomorrow, then=models.F("due"))
+            rows = rows.annotate(later=models.Case(later, output_field=models.DateTimeField()))
+            groups.append("later")
         rows = (
-            self.filter(due__lt=before)
-            .annotate(day=TruncDate("due", tzinfo=zone))
-            .order_by()
-            .values("day")
+            rows.order_by()
+            .values(*groups)
             .annotate(count=models.Count("id"))
-            .values_list("day", "count")
+            .values_list(*groups, "count")
         )
-        per_day = {}
-        for day, count in rows:
+        per_day, later_today = {}, []
+        for day, *instant, count in rows:
             day = max(day, today)
             per_day[day] = per_day.get(day, 0) + count
-        return per_day
+            if instant and instant[0] is not None:
+                later_today.append((instant[0], count))
+        return per_day, sorted(later_today)
 
 
 # A card's scheduling state: what a grade writes (quizzes.grading, quizzes.grade_sql) and

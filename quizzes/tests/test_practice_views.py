@@ -1,4 +1,7 @@
-"""The practice loop's views: full pages and htmx fragments, 404/400 paths, query counts."""
+"""The practice loop's views: full pages and htmx fragments, 404/400 paths, query counts.
+
+Reports and "Practise missed" are in test_practice_reports, abandoning in
+test_practice_abandon; `session` is quizzes/tests/conftest's."""
 
 import uuid
 
@@ -12,12 +15,6 @@ from quizzes.tests.factories import QuestionFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def session(learner):
-    QuestionFactory.create_batch(3)
-    return services.start_session(user=learner, mode=Mode.NEW, size=3).session
 
 
 def _url(name, session, *args):
@@ -275,82 +272,6 @@ def test_review_question_only_after_grading(learner_client, session):
     assert "Easy" in response.content.decode()
 
 
-def test_report_a_problem(learner_client, learner, session):
-    url = _url("practice_report", session, 0)
-    page = learner_client.get(url)
-    assert page.status_code == 200
-    assert 'name="reason" value=""' not in page.content.decode()  # no "--- Select ---" radio
-    assert 'name="reason" value="wrong"' in page.content.decode()
-    bad = learner_client.post(url, {"reason": "nonsense"})
-    assert bad.status_code == 400
-    response = learner_client.post(url, {"reason": "wrong", "note": "The sign is flipped."})
-    assert response.status_code == 302
-    report = Report.objects.get()
-    assert report.user == learner and report.question == session.items.get(position=0).question
-
-
-def test_the_report_page_of_a_question_not_reached_yet_redirects_like_review(
-    learner_client, session
-):
-    unreached = session.items.get(position=1).question
-    for view in ("practice_report", "practice_review_question"):
-        response = learner_client.get(_url(view, session, 1))
-        assert response.status_code == 302
-        assert response["Location"] == session.get_absolute_url()
-    posted = learner_client.post(_url("practice_report", session, 2), {"reason": "wrong"})
-    assert posted["Location"] == session.get_absolute_url()
-    assert not Report.objects.exists()
-    assert (
-        unreached.prompt
-        not in learner_client.get(_url("practice_report", session, 1)).content.decode()
-    )
-
-
-def test_a_finished_session_can_report_any_of_its_questions(learner_client, session):
-    for position in range(3):
-        learner_client.post(_url("practice_grade", session), {"position": position, "grade": 3})
-    assert learner_client.get(_url("practice_report", session, 2)).status_code == 200
-
-
-def test_reports_are_limited_per_learner_per_hour(learner_client, learner, session, other_learner):
-    url = _url("practice_report", session, 0)
-    for _ in range(10):
-        assert learner_client.post(url, {"reason": "wrong"}).status_code == 302
-    refused = learner_client.post(url, {"reason": "wrong"})
-    assert refused.status_code == 429
-    assert "sent a lot of reports in the last hour" in refused.content.decode()
-    assert refused.content.decode().count("<h1") == 1
-    fragment = learner_client.post(url, {"reason": "wrong"}, **HTMX)
-    assert fragment.status_code == 429
-    assert "<html" not in fragment.content.decode()
-    assert Report.objects.filter(user=learner).count() == 10
-    # Another learner's limit is their own.
-    learner_client.force_login(other_learner)
-    other = services.start_session(user=other_learner, mode=Mode.NEW, size=1).session
-    assert (
-        learner_client.post(_url("practice_report", other, 0), {"reason": "wrong"}).status_code
-        == 302
-    )
-
-
-def test_practice_missed_starts_session_of_again_questions(learner_client, session, learner):
-    for position, grade in enumerate([1, 3, 1]):
-        learner_client.post(_url("practice_grade", session), {"position": position, "grade": grade})
-    response = learner_client.post(_url("practice_missed", session))
-    new = PracticeSession.objects.exclude(pk=session.pk).get()
-    assert response["Location"] == new.get_absolute_url()
-    assert new.mode == Mode.MISSED and new.size == 2
-
-
-def test_practice_missed_with_nothing_missed_says_so_and_starts_nothing(learner_client, session):
-    for position in range(3):
-        learner_client.post(_url("practice_grade", session), {"position": position, "grade": 3})
-    response = learner_client.post(_url("practice_missed", session), follow=True)
-    assert response.redirect_chain == [(session.get_absolute_url(), 302)]
-    assert "There are no missed questions in that session." in response.text
-    assert PracticeSession.objects.get() == session
-
-
 def test_grade_loop_query_count_is_constant(
     learner_client, learner, django_assert_max_num_queries, is_postgres
 ):
@@ -419,131 +340,3 @@ def test_start_with_impossible_topic_id_is_400(learner_client, topic):
     )
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
-
-
-# Abandoning a session ------------------------------------------------------------
-
-
-def test_the_card_offers_abandon_as_a_link_and_an_htmx_post(learner_client, session):
-    html = learner_client.get(session.get_absolute_url()).text
-    url = _url("practice_abandon", session)
-    assert f'href="{url}" hx-post="{url}" hx-confirm="Abandon this session?' in html
-
-
-def test_abandon_asks_for_confirmation_without_javascript(learner_client, session):
-    page = learner_client.get(_url("practice_abandon", session))
-    assert page.status_code == 200
-    assert "<h1>Abandon this session?</h1>" in page.text
-    assert f'<form method="post" action="{_url("practice_abandon", session)}">' in page.text
-    session.refresh_from_db()
-    assert not session.is_abandoned
-
-
-def test_abandon_post_leaves_in_progress_and_goes_to_the_dashboard(learner_client, session):
-    services.reveal(item=session.items.get(position=0), typed_answer="")
-    services.record_grade(session=session, item=session.items.get(position=0), grade=3,
-                          key_point_ids=[])  # fmt: skip
-
-    response = learner_client.post(_url("practice_abandon", session), follow=True)
-
-    assert response.redirect_chain == [(reverse("dashboard"), 302)]
-    assert "Session abandoned after 1 of 3 questions." in response.text
-    assert "Abandoned (1 of 3)" in response.text
-    assert "In progress" not in response.text
-    session.refresh_from_db()
-    assert session.is_abandoned and not session.is_finished
-    assert not PracticeSession.objects.finished().exists()
-    assert PracticeSession.objects.abandoned().get() == session
-
-
-def test_abandon_with_htmx_redirects_the_page(learner_client, session):
-    response = learner_client.post(_url("practice_abandon", session), **HTMX)
-    assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("dashboard")
-
-
-def test_an_abandoned_session_shows_what_was_done_without_a_score(learner_client, session):
-    services.abandon_session(session=session)
-
-    page = learner_client.get(session.get_absolute_url())
-
-    assert "<h1>Session abandoned</h1>" in page.text
-    assert "Score:" not in page.text
-    # And nothing more can be answered in it.
-    reveal = learner_client.post(_url("practice_reveal", session), {"position": 0}, **HTMX)
-    assert reveal["HX-Redirect"] == session.get_absolute_url()
-    grade = learner_client.post(_url("practice_grade", session), {"position": 0, "grade": 3})
-    assert grade.status_code == 302
-    assert not Answer.objects.exists()
-
-
-def test_abandoning_twice_or_a_finished_session_changes_nothing(learner_client, learner):
-    QuestionFactory()
-    finished = services.start_session(user=learner, mode=Mode.NEW, size=1).session
-    item = finished.items.get()
-    services.reveal(item=item, typed_answer="")
-    services.record_grade(session=finished, item=item, grade=3, key_point_ids=[])
-
-    response = learner_client.post(_url("practice_abandon", finished), follow=True)
-
-    assert "That session is already over" in response.text
-    finished.refresh_from_db()
-    assert finished.is_finished and not finished.is_abandoned
-    assert services.abandon_session(session=finished) is False
-
-
-# The grade's transaction has no savepoint (see record_grade): it must be the outermost.
-@pytest.mark.django_db(transaction=True)
-def test_a_grade_racing_an_abandon_is_rolled_back(session):
-    stale = PracticeSession.objects.get(pk=session.pk)  # read before the abandon
-    services.abandon_session(session=session)
-    item = stale.items.get(position=0)
-
-    result = services.record_grade(session=stale, item=item, grade=3, key_point_ids=[])
-
-    assert not result.recorded
-    assert not Answer.objects.exists()
-    session.refresh_from_db()
-    assert (session.answered, session.finished_at) == (0, None)
-
-
-def test_the_dashboard_offers_abandon_for_unfinished_sessions_only(learner_client, session):
-    html = learner_client.get(reverse("dashboard")).text
-    assert f'href="{_url("practice_abandon", session)}"' in html
-    services.abandon_session(session=session)
-    html = learner_client.get(reverse("dashboard")).text
-    assert f'href="{_url("practice_abandon", session)}"' not in html
-    assert "Abandoned (0 of 3)" in html
-
-
-def test_the_history_csv_and_the_dashboard_count_no_abandoned_score(learner_client, session):
-    services.abandon_session(session=session)
-    csv = learner_client.get(reverse("session_history_csv")).content.decode()
-    assert ",abandoned,New questions,All topics,3,0,," in csv
-    html = learner_client.get(reverse("dashboard")).text
-    assert "Abandoned (0 of 3)" in html
-
-
-def test_abandon_needs_login(client, session):
-    response = client.post(_url("practice_abandon", session))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-    session.refresh_from_db()
-    assert not session.is_abandoned
-
-
-def test_another_learner_cannot_abandon(client, other_learner, session):
-    client.force_login(other_learner)
-    assert client.post(_url("practice_abandon", session)).status_code == 404
-    session.refresh_from_db()
-    assert not session.is_abandoned
-
-
-def test_abandon_enforces_csrf(learner, session):
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(learner)
-    assert client.post(_url("practice_abandon", session)).status_code == 403
-    session.refresh_from_db()
-    assert not session.is_abandoned

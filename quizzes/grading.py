@@ -1,8 +1,8 @@
-"""The grade path of the practice loop: recording a grade exactly once, and undoing it.
+"""The grade path of the practice loop: recording a grade exactly once.
 
 A grade changes the learner's FSRS card, their key-point memory, the day's roll-up
 (accounts.activity) and the session's counters, and keeps what it changed on the Answer
-(`before`) so that `undo_last_grade` can put every one of them back exactly.
+(`before`) so that quizzes.undo can put every one of them back exactly.
 """
 
 import contextlib
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,17 +23,9 @@ from quizzes.models import (
     Card,
     Grade,
     KeyPointMemory,
-    Mode,
     PracticeSession,
     Question,
     SessionItem,
-)
-
-UNDO_NOTHING = "There is no grade to undo: only the last grade of a session can be undone, once."
-UNDO_STALE = "That question has been graded or reset since, so this grade can no longer be undone."
-UNDO_INTERVIEW = (
-    "A mock interview's grades cannot be undone: they are its record, and its report and score "
-    "were made from them when it ended."
 )
 
 
@@ -100,7 +91,7 @@ def _record_grade(*, session, item, grade, ticked, typed_answer, now) -> Answer:
         profile, card = grade_sql.lock(user_id=user_id, question_id=question_id)
     else:
         profile = activity.lock_profile(user_id)
-        card = _locked_card(user_id=user_id, question_id=question_id)
+        card = locked_card(user_id=user_id, question_id=question_id)
     graded = _graded(
         session=session, item=item, grade=grade, ticked=ticked, typed_answer=typed_answer,
         now=now, profile=profile, card=card,
@@ -307,21 +298,6 @@ def _point_snapshot(memory: KeyPointMemory) -> dict:
     return snapshot
 
 
-def _restore_points(*, user_id: int, before: dict) -> None:
-    """Put the key-point memories back as the grade found them (`_remember_points`, or
-    grade_sql's CTEs on PostgreSQL, which keep them in the same form)."""
-    if before["created"]:
-        KeyPointMemory.objects.filter(user_id=user_id, key_point_id__in=before["created"]).delete()
-    memories = []
-    for snapshot in before["updated"]:
-        fields = {name: snapshot[name] for name in POINT_FIELDS}
-        for name in POINT_TIME_FIELDS:
-            fields[name] = datetime.fromisoformat(fields[name])
-        memories.append(KeyPointMemory(pk=snapshot["id"], user_id=user_id, **fields))
-    # A memory deleted since (its key point was) is simply not updated.
-    KeyPointMemory.objects.bulk_update(memories, POINT_FIELDS)
-
-
 class _SessionOver(Exception):
     """Rolls a grade back when its session was abandoned, or moved on or back, while it was
     being recorded."""
@@ -352,13 +328,6 @@ def _card_snapshot(card: Card | None) -> dict | None:
     for name in CARD_TIME_FIELDS:
         snapshot[name] = snapshot[name].isoformat() if snapshot[name] else None
     return snapshot
-
-
-def _card_fields(snapshot: dict) -> dict:
-    fields = {name: snapshot[name] for name in CARD_STATE_FIELDS}
-    for name in CARD_TIME_FIELDS:
-        fields[name] = datetime.fromisoformat(fields[name]) if fields[name] else None
-    return fields
 
 
 def _reviewed(
@@ -393,7 +362,7 @@ def _reviewed(
     )
 
 
-def _locked_card(*, user_id: int, question_id: int) -> Card | None:
+def locked_card(*, user_id: int, question_id: int) -> Card | None:
     """The learner's card for the question, locked until the grade commits.
 
     Written out: compiling this one-row lock through the ORM cost the grade a tenth of
@@ -404,60 +373,3 @@ def _locked_card(*, user_id: int, question_id: int) -> Card | None:
         [user_id, question_id],
     )
     return next(iter(cards), None)
-
-
-def undoable(session: PracticeSession) -> bool:
-    """Whether the session's grades can be undone at all (the pages offer the button only
-    then). Not a mock interview's: while it runs its card offers no undo (its steps, clock
-    and follow-ups follow from each grade), and once it has ended its score and report were
-    made from them; undoing one reopened the interview's session after the end."""
-    return session.mode != Mode.INTERVIEW
-
-
-@transaction.atomic
-def undo_last_grade(*, session: PracticeSession) -> Answer:
-    """Take back the session's last grade: the answer, the card's previous FSRS state, the
-    key-point memory, the session's counters and the daily roll-up, exactly as before it.
-    Once: the session forgets its last answer, and only the latest grade of the session can
-    be undone. Refused when the question was graded again elsewhere or reset since, and
-    for a mock interview's questions (`undoable`)."""
-    # The learner's profile first, as every grade takes it: whatever order the rows after it
-    # are locked in (here the session, then the card; a grade the card, then the session),
-    # two writers of one learner's rows never hold any of them while waiting for the other.
-    profile = activity.lock_profile(session.user_id)
-    locked = PracticeSession.objects.select_for_update().get(pk=session.pk)
-    if not undoable(locked):
-        raise ValidationError(UNDO_INTERVIEW, code="interview")
-    answer = Answer.objects.filter(pk=locked.last_answer_id).first()
-    # An abandoned session keeps what was graded in it (issue 13).
-    if answer is None or answer.before is None or locked.abandoned_at is not None:
-        raise ValidationError(UNDO_NOTHING, code="nothing_to_undo")
-    card = _locked_card(user_id=answer.user_id, question_id=answer.question_id)
-    if card is None or card.last_review != answer.answered_at:
-        raise ValidationError(UNDO_STALE, code="stale")
-    previous = answer.before["card"]
-    if previous is None:
-        card.delete()
-    else:
-        Card.objects.filter(pk=card.pk).update(**_card_fields(previous))
-    # Answers recorded before the memory was kept in `before` have no "points".
-    if points := answer.before.get("points"):
-        _restore_points(user_id=answer.user_id, before=points)
-    activity.uncount_answer(
-        user_id=answer.user_id,
-        profile=profile,
-        recalled=answer.recalled,
-        answered_at=answer.answered_at,
-    )
-    shown_at = answer.before["shown_at"]
-    PracticeSession.objects.filter(pk=locked.pk).update(
-        answered=F("answered") - 1,
-        recalled=F("recalled") - int(answer.recalled),
-        finished_at=None,
-        current_shown_at=datetime.fromisoformat(shown_at) if shown_at else None,
-        last_answer=None,
-    )
-    answer.delete()
-    transaction.on_commit(lambda: scheduling.schedule_changed(answer.user_id))
-    session.refresh_from_db()
-    return answer

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from quizzes import scheduling
 from quizzes.forms import GradeForm, RevealForm
-from quizzes.grading import undoable
 from quizzes.models import Grade, Mode, SessionItem
 from quizzes.numbers import format_number
 from quizzes.selection import due_points
+from quizzes.undo import undoable
 
 GRADE_CLASSES = {Grade.AGAIN: "again", Grade.HARD: "hard", Grade.GOOD: "good", Grade.EASY: "easy"}
 

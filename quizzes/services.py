@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes import selection
-from quizzes.grading import GradeResult, record_grade, undo_last_grade
+from quizzes.grading import GradeResult, record_grade
 from quizzes.matching import suggest_key_points
 from quizzes.models import Mode, PracticeSession, Question, Report, SessionItem
+from quizzes.undo import undo_last_grade
 
 __all__ = [
     "GradeResult",

@@ -10,9 +10,9 @@ from django.urls import reverse
 from interviews import services as interviews
 from interviews.models import Interview
 from quizzes import services
-from quizzes.grading import UNDO_INTERVIEW
 from quizzes.models import Answer, FollowUp, Grade, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
+from quizzes.undo import UNDO_INTERVIEW
 
 pytestmark = pytest.mark.django_db
 

@@ -74,6 +74,10 @@ class Columns:
 
 def split(row, *columns: Columns) -> list[Model | None]:
     """One row of `SELECT a.sql(), b.sql(), ...` as the instances of each."""
+    width = sum(len(part.fields) for part in columns)
+    if len(row) != width:
+        # A SELECT list and its Columns out of step would fill the wrong fields silently.
+        raise ValueError(f"The row has {len(row)} columns where the models have {width}")
     instances, start = [], 0
     for part in columns:
         end = start + len(part.fields)

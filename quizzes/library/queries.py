@@ -44,7 +44,7 @@ from fsrs import State
 from quizzes.library import page_rows
 from quizzes.library.text import plain_text, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic
-from quizzes.scheduling import SCHEDULER, humanize_interval, retrievability
+from quizzes.scheduling import SCHEDULER, days_remembered, humanize_interval, retrievability
 from quizzes.selection import narrow_questions
 
 # Words of a search, in any script; everything else (operators, quotes) is dropped, so
@@ -420,12 +420,17 @@ def schedule_in_words(card: Card | None, now: datetime, scheduler=SCHEDULER) -> 
         next_review = "Due now"
     else:
         next_review = f"Next review in {_long_interval(until)}"
-    recall = retrievability(card, now, scheduler) if card.stability else None
     memory = ""
-    if recall is not None:
-        memory = f"Chance you recall it now: about {round(100 * recall)}%"
-        if card.stability:
-            memory += f"; remembered for about {_long_interval_days(card.stability)}"
+    if card.stability:
+        recall = retrievability(card, now, scheduler)
+        # As the dashboard's "Remembered for": until recall falls to the learner's desired
+        # retention, what the next review is timed by (FSRS's stability is the time to 90%).
+        retention = scheduler.desired_retention
+        lasts = days_remembered(card.stability, scheduler=scheduler, retention=retention)
+        memory = (
+            f"Chance you recall it now: about {round(100 * recall)}%; after a review you keep "
+            f"it at {round(100 * retention)}% or better for about {_long_interval_days(lasts)}"
+        )
     return {"next": next_review, "memory": memory}
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from fsrs import Scheduler
 
 from quizzes.library.queries import schedule_in_words
 from quizzes.library.text import plain_text, spellings
@@ -103,3 +104,15 @@ def test_spellings(term, both):
 def test_next_review_says_minutes_under_an_hour(due_in, words):
     card = Card(due=NOW + due_in, stability=None)
     assert schedule_in_words(card, NOW)["next"] == words
+
+
+def test_how_long_it_is_remembered_is_counted_to_the_learners_desired_retention():
+    # Stability is the time to 90% recall; at 85% the same memory lasts longer, and the
+    # next review is timed by the learner's own retention (as the dashboard says it).
+    card = Card(due=NOW + timedelta(days=4), stability=2.0, last_review=NOW)
+    at_85 = Scheduler(desired_retention=0.85, enable_fuzzing=False)
+    memory = schedule_in_words(card, NOW, at_85)["memory"]
+    assert memory.startswith("Chance you recall it now: about 100%")
+    assert "keep it at 85% or better for about 4 days" in memory
+    at_90 = Scheduler(desired_retention=0.9, enable_fuzzing=False)
+    assert "at 90% or better for about 2 days" in schedule_in_words(card, NOW, at_90)["memory"]

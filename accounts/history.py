@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.timesince import timesince
 
 from interviews.models import Interview
+from quizzes.durations import session_duration, session_duration_in_words, session_span
 from quizzes.models import PracticeSession
 
 CSV_HEADER = [
@@ -59,7 +59,7 @@ class HistoryRow:
         return cls(
             session=session,
             zone=zone,
-            started=timezone.localtime(session.started_at, zone),
+            started=timezone.localtime(session_span(session)[0], zone),
             topics=[topic.name for topic in session.topics.all()],
         )
 
@@ -93,9 +93,7 @@ class HistoryRow:
             "kind": session.get_mode_display(),
             "topics": ", ".join(self.topics) or "All topics",
             "size": str(session.size),
-            "duration": timesince(session.started_at, session.finished_at)
-            if session.is_finished
-            else "–",
+            "duration": session_duration_in_words(session),
         }
 
     def _interview_cells(self, interview: Interview) -> dict[str, str | None]:
@@ -121,10 +119,11 @@ class HistoryRow:
     def csv_cells(self) -> list:
         """The CSV's columns (CSV_HEADER), as a spreadsheet wants them."""
         session = self.session
-        if session.finished_at:
-            finished = timezone.localtime(session.finished_at, self.zone)
-            ended = finished.isoformat(timespec="minutes")
-            duration = round((session.finished_at - session.started_at).total_seconds() / 60, 1)
+        # The same start, end and duration as the table's (a mock interview's own clock).
+        _, finished = session_span(session)
+        if finished:
+            ended = timezone.localtime(finished, self.zone).isoformat(timespec="minutes")
+            duration = round(session_duration(session).total_seconds() / 60, 1)
         else:
             ended = "abandoned" if session.is_abandoned else "in progress"
             duration = ""

@@ -6,6 +6,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from quizzes import scheduling
+from quizzes.durations import session_duration_in_words
 from quizzes.forms import GradeForm, RevealForm
 from quizzes.models import Grade, Mode, SessionItem
 from quizzes.numbers import format_number
@@ -176,12 +177,10 @@ def summary_context(session) -> dict:
         for item in items
     ]
     missed = sum(1 for row in rows if row["grade"] == Grade.AGAIN)
-    duration = (session.finished_at or timezone.now()) - session.started_at
     return {
         "session": session,
         "can_undo": bool(session.last_answer_id) and not session.is_abandoned and undoable(session),
         "rows": rows,
         "missed": missed,
-        "duration_minutes": max(1, round(duration.total_seconds() / 60)),
-        "duration": duration,
+        "duration": session_duration_in_words(session),
     }

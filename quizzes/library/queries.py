@@ -37,12 +37,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fsrs import State
 
 from quizzes.library import page_rows
-from quizzes.library.text import plain_text, search_forms, spellings
+from quizzes.library.text import inline_html, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic
 from quizzes.scheduling import SCHEDULER, days_remembered, humanize_interval, retrievability
 from quizzes.selection import narrow_questions
@@ -179,16 +178,15 @@ def _headline_options() -> str:
 
 
 def excerpt_html(question, terms: list[str]) -> SafeString:
-    """The answer around the first match, in plain words, escaped, with the matches in <mark>."""
-    text = getattr(question, "excerpt", None)
-    # PostgreSQL's headline is cut from the Markdown: its marks survive plain_text.
-    text = (
-        plain_text(text)
-        if text is not None
-        else _excerpt_around(plain_text(question.answer), terms)
-    )
-    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    return mark_safe(html)  # escaped above; only our own <mark> tags added
+    """The answer around the first match, in plain words with its formulas typeset (text.
+    inline_html), escaped, with the matches in <mark>."""
+    headline = getattr(question, "excerpt", None)
+    if headline is not None:
+        # PostgreSQL's headline is cut from the Markdown: its marks survive plain_text.
+        html = inline_html(headline)
+    else:
+        html = inline_html(question.answer, cut=lambda text: _excerpt_around(text, terms))
+    return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
 def _excerpt_around(answer: str, terms: list[str]) -> str:

@@ -1,10 +1,16 @@
 """Search text helpers for the library: excerpts in plain words, and spellings that search alike.
 
-An excerpt is read next to a result's title, where raw Markdown (`**AdamW**`) and TeX
-delimiters (`$1/\\sqrt{d_k}$`) only get in the way; the TeX itself stays, without dollars.
+An excerpt is read next to a result's title, where raw Markdown (`**AdamW**`) only gets in
+the way: plain_text keeps the words (and a formula's TeX, without dollars, for places that
+cannot typeset it: titles, descriptions); inline_html keeps each whole formula for KaTeX to
+typeset in the page, as on the question's own page.
 """
 
 import re
+from collections.abc import Callable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 _FENCE = re.compile(r"^\s*(```|~~~)[^\n]*$", re.MULTILINE)
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -31,6 +37,61 @@ def plain_text(markdown: str) -> str:
     # An excerpt can cut a pair in two: a lone ** or $ at either end goes as well.
     text = _LEFTOVERS.sub("", text)
     return _SPACE.sub(" ", text).strip()
+
+
+# A formula stands in the text as one private-use character while the words around it are
+# cleaned, cut and searched: nothing there can split it or match inside it.
+_FIRST_FORMULA = 0xF0000
+_FORMULA = re.compile("[\U000f0000-\U000fffff]")
+
+
+def inline_html(
+    markdown: str, *, limit: int | None = None, cut: Callable[[str], str] | None = None
+) -> SafeString:
+    """Markdown as plain_text's words, escaped, with each whole formula as a
+    `<span class="math inline">` that static/js/app.js typesets (its TeX shows without
+    JavaScript). `limit`: cut to about that many characters, never inside a formula.
+    `cut`: what to keep of the plain text (an excerpt around the words searched)."""
+    formulas: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        formulas.append(match.group(1) or match.group(2))
+        return chr(_FIRST_FORMULA + len(formulas) - 1)
+
+    text = plain_text(_MATH.sub(keep, markdown))
+    if cut is not None:
+        text = cut(text)
+    if limit is not None and _length(text, formulas) > limit:
+        text = _shortened(text, formulas, limit)
+
+    def formula(match: re.Match) -> str:
+        tex = formulas[ord(match.group(0)) - _FIRST_FORMULA]
+        return f'<span class="math inline">{escape(_MARKS.sub("", tex))}</span>'
+
+    return mark_safe(_FORMULA.sub(formula, escape(text)))  # escaped, then our spans
+
+
+_MARKS = re.compile("[\ue000\ue001]")  # queries.MARK_START and MARK_STOP
+
+
+def _length(text: str, formulas: list[str]) -> int:
+    return len(_FORMULA.sub(lambda m: formulas[ord(m.group(0)) - _FIRST_FORMULA], text))
+
+
+def _shortened(text: str, formulas: list[str], limit: int) -> str:
+    kept, length = [], 0
+    for piece in filter(None, re.split(f"({_FORMULA.pattern})", text)):
+        size = _length(piece, formulas)
+        if length + size > limit:
+            if not kept:
+                kept.append(piece)  # a name that opens with a long formula keeps it
+            elif not _FORMULA.fullmatch(piece):
+                words = piece[: limit - length].rsplit(" ", 1)
+                kept.append(words[0] if len(words) > 1 else piece[: limit - length])
+            break
+        kept.append(piece)
+        length += size
+    return "".join(kept).rstrip() + "…"
 
 
 def spellings(term: str) -> list[str]:

@@ -102,7 +102,7 @@ def _library_context(request: HttpRequest, data, *, topic: Topic | None = None) 
     rows = [
         {
             "url": question_url(question),
-            "name": str(question),
+            "name": question.name_html,
             "about": f"{question.topic.name} · {question.get_difficulty_display().lower()}",
             "excerpt": excerpt_html(question, terms) if terms else "",
             "badges": badges(question, now),

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from quizzes.library.text import inline_html
 from quizzes.models.choices import RECALLED_GRADES, Difficulty, Kind, Status
 from quizzes.models.reports import Report
 from quizzes.rendering import render_markdown
@@ -108,6 +109,12 @@ class QuestionQuerySet(models.QuerySet):
             recall_rate=models.functions.Cast(models.F("times_recalled"), models.FloatField())
             / models.functions.NullIf(models.F("times_answered"), 0),
         )
+
+
+# Once per first line in a process: a library page names twenty questions.
+@functools.lru_cache(maxsize=16_384)
+def _name_html(first_line: str) -> SafeString:
+    return inline_html(first_line, limit=NAME_CHARS)
 
 
 # A question's revision holds its key points and follow-ups: History shows and reverts
@@ -206,7 +213,7 @@ class Question(models.Model):
         ]
 
     def __str__(self):
-        first_line = self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
+        first_line = self._first_line()
         if len(first_line) <= NAME_CHARS:
             return first_line
         # The ellipsis given: Truncator looked it up in the translations on each call, a
@@ -221,6 +228,15 @@ class Question(models.Model):
         if update_fields is not None and {"prompt", "answer"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, *RENDERED_FIELDS}
         super().save(*args, **kwargs)
+
+    def _first_line(self) -> str:
+        return self.prompt.strip().splitlines()[0] if self.prompt.strip() else self.key
+
+    @property
+    def name_html(self) -> SafeString:
+        """The name in a page: str()'s first line of the prompt, without Markdown, with its
+        formulas typeset (quizzes.library.text.inline_html) and cut between them."""
+        return _name_html(self._first_line())
 
     def fill_rendered(self) -> None:
         """Store the prompt and answer rendered, unless they already are from this text

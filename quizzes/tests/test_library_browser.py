@@ -107,3 +107,12 @@ def test_search_without_javascript(_browser, live_server, bank):
         assert page.get_by_role("link", name="Sign up — it is free").is_visible()
     finally:
         context.close()
+
+
+def test_a_search_as_you_type_typesets_the_maths_of_its_results(page, bank):
+    page.goto("/questions/")
+    page.get_by_label("Search").press_sequentially("bias corr", delay=30)
+    page.get_by_text("1 question for “bias corr”").wait_for()
+    # The excerpt's formula, swapped in by htmx, is typeset by KaTeX like the question page's.
+    page.locator("#results .excerpt .katex").first.wait_for()
+    assert "$" not in page.locator("#results").inner_text()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from fsrs import Scheduler
 
 from quizzes.library.queries import schedule_in_words
-from quizzes.library.text import plain_text, spellings
+from quizzes.library.text import inline_html, plain_text, spellings
 from quizzes.models import Card
 from quizzes.tests.factories import QuestionFactory, TopicFactory
 
@@ -116,3 +116,39 @@ def test_how_long_it_is_remembered_is_counted_to_the_learners_desired_retention(
     assert "keep it at 85% or better for about 4 days" in memory
     at_90 = Scheduler(desired_retention=0.9, enable_fuzzing=False)
     assert "at 90% or better for about 2 days" in schedule_in_words(card, NOW, at_90)["memory"]
+
+
+def test_inline_html_keeps_whole_formulas_for_katex_and_escapes_the_rest():
+    html = inline_html(r"Why is **$1/\sqrt{d_k}$** used when $a<b$ & `x`?")
+    assert html == (
+        r'Why is <span class="math inline">1/\sqrt{d_k}</span> used when '
+        '<span class="math inline">a&lt;b</span> &amp; x?'
+    )
+
+
+def test_inline_html_cuts_between_formulas_never_inside_one():
+    text = r"Suppose the components of $q$ and $k$ are independent with $\operatorname{Var}=1$ each"
+    html = inline_html(text, limit=50)
+    assert html.endswith("…")
+    assert html.count('<span class="math inline">') == html.count("</span>") == 2
+    assert r"\operatorname" not in html
+    assert inline_html(r"$\sum_{i=1}^{n} x_i^2 + y$ is long", limit=5).startswith(
+        r'<span class="math inline">\sum_{i=1}^{n} x_i^2 + y</span>'
+    )
+
+
+def test_inline_html_takes_no_search_mark_into_a_formula():
+    assert inline_html("\ue000softmax\ue001 of $\\text{\ue000softmax\ue001}(x)$") == (
+        '\ue000softmax\ue001 of <span class="math inline">\\text{softmax}(x)</span>'
+    )
+
+
+@pytest.mark.django_db
+def test_a_search_result_typesets_the_maths_of_its_name_and_excerpt(client):
+    QuestionFactory(
+        prompt="Why scale attention by $1/\\sqrt{d_k}$?",
+        answer="Dot products of $d_k$ terms grow with variance $d_k$, so softmax saturates.",
+    )
+    html = client.get(reverse("library"), {"q": "softmax"}).content.decode()
+    assert '<span class="math inline">1/\\sqrt{d_k}</span>' in html
+    assert "variance <span" in html and "$" not in html.split('id="results"')[1]

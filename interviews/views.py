@@ -17,6 +17,7 @@ from interviews.models import Interview, InterviewStep
 from interviews.presenters import step_context
 from interviews.scoring import build_report
 from quizzes import services as practice
+from quizzes.durations import seconds_in_words
 from quizzes.forms import GradeForm, RevealForm
 from quizzes.models import Mode, Question
 
@@ -83,10 +84,16 @@ def interview_start(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "in_progress": Interview.objects.filter(user=request.user).in_progress().first(),
-        "plans": [(minutes, *services.plan(minutes)) for minutes in services.LENGTHS],
+        "plans": [_plan_in_words(minutes) for minutes in services.LENGTHS],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "interviews/start.html", context, status=status)
+
+
+def _plan_in_words(minutes: int) -> tuple[int, int, str, str]:
+    """(minutes, questions, each question's time, each follow-up's), as "4 min 49 s"."""
+    size, question_seconds, follow_up_seconds = services.plan(minutes)
+    return minutes, size, seconds_in_words(question_seconds), seconds_in_words(follow_up_seconds)
 
 
 @require_safe

@@ -23,6 +23,14 @@ def minutes_in_words(duration: timedelta) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def seconds_in_words(seconds: int) -> str:
+    """'45 s', '4 min 49 s', '2 min': a budget or a time taken, to the second."""
+    minutes, seconds = divmod(seconds, 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
 def session_span(session: PracticeSession) -> tuple[datetime, datetime | None]:
     """When the session started and ended as the learner saw it; no end until it is finished.
 

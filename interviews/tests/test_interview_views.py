@@ -40,6 +40,16 @@ def test_the_header_links_the_start_page_which_starts_an_interview(learner_clien
     assert list(interview.session.topics.all()) == [topic]
 
 
+def test_the_start_page_says_each_budget_in_minutes_and_seconds(learner_client):
+    html = learner_client.get(reverse("interview_start")).content.decode()
+
+    # 45 minutes: 7 questions of 289 seconds, follow-ups of 120.
+    assert (
+        "<strong>45 minutes</strong>: 7 questions, 4 min 49 s each, follow-ups 2 min</li>" in html
+    )
+    assert "seconds" not in html.split('<ul class="help muted small">')[1].split("</ul>")[0]
+
+
 def test_a_bad_start_shows_the_form_with_its_message(learner_client):
     response = learner_client.post(reverse("interview_start"), {"minutes": "7", "level": "x"})
 

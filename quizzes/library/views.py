@@ -21,6 +21,7 @@ from django_htmx.http import push_url
 
 from accounts.services import get_profile
 from quizzes import services as practice_services
+from quizzes.durations import seconds_in_words
 from quizzes.forms import SIZES
 from quizzes.library import services
 from quizzes.library.forms import (
@@ -211,9 +212,7 @@ def _personal_context(request: HttpRequest, question: Question, key_points, note
                 "date": f"{answered.day} {answered:%b %Y, %H:%M}",
                 "grade": Grade(answer.grade).label,
                 "ticked": [texts[pk] for pk in answer.key_points_ticked if pk in texts],
-                "took": f"{seconds // 60} min {seconds % 60} s"
-                if seconds >= 60
-                else f"{seconds} s",
+                "took": seconds_in_words(seconds),
             }
         )
     return {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from interviews import services as interviews
 from interviews.models import Interview
-from quizzes.durations import minutes_in_words
+from quizzes.durations import minutes_in_words, seconds_in_words
 from quizzes.models import Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory
 
@@ -35,6 +35,14 @@ from quizzes.tests.factories import QuestionFactory
 )
 def test_minutes_in_words(seconds, words):
     assert minutes_in_words(timedelta(seconds=seconds)) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "0 s"), (45, "45 s"), (120, "2 min"), (289, "4 min 49 s"), (3601, "60 min 1 s")],
+)
+def test_seconds_in_words(seconds, words):
+    assert seconds_in_words(seconds) == words
 
 
 def _finished_session(user, seconds: int) -> PracticeSession:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.services import get_profile
 from quizzes.library import services as library_services
 from quizzes.models import UserQuestion
+from quizzes.tests.factories import AnswerFactory
 from quizzes.tests.library.helpers import grade_in_library, question_url
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,22 @@ def test_question_page_shows_the_learners_history_and_schedule(learner_client, l
     assert "Again" in html and "Good" in html
     assert "Next review in" in html
     assert "Chance you recall it now" in html
+
+
+def test_the_history_says_how_long_each_answer_took_as_the_interview_budgets_do(
+    learner_client, learner, bank
+):
+    # quizzes.durations.seconds_in_words: "4 min 49 s", and "2 min" rather than "2 min 0 s".
+    for reveal, grade in ((280, 9), (100, 20)):
+        AnswerFactory(
+            session__user=learner,
+            question=bank["adam"],
+            seconds_to_reveal=reveal,
+            seconds_to_grade=grade,
+        )
+    html = learner_client.get(question_url(bank["adam"])).content.decode()
+    assert "<td>4 min 49 s</td>" in html
+    assert "<td>2 min</td>" in html
 
 
 def test_personal_actions_need_an_account(client, bank):

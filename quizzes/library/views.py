@@ -247,11 +247,13 @@ def question_detail(request: HttpRequest, topic_slug: str, question_key: str) ->
     return _question_page(request, _get_question(topic_slug, question_key))
 
 
-def _after_mark(request, question, notice: str) -> HttpResponse:
-    # htmx swaps the learner's panel in place; without JavaScript, Post/Redirect/Get.
+def _after_mark(request, question, notice: str | None) -> HttpResponse:
+    """htmx swaps the learner's panel in place; without JavaScript, Post/Redirect/Get.
+    No notice where the panel itself now says what changed."""
     if request.htmx:
         return _question_page(request, question, partial=True, notice=notice)
-    messages.success(request, notice)
+    if notice:
+        messages.success(request, notice)
     return redirect(question_url(question))
 
 
@@ -274,11 +276,8 @@ def suspend(request: HttpRequest, topic_slug: str, question_key: str) -> HttpRes
         return _question_page(request, question, status=400, partial=True)
     on = form.cleaned_data["suspended"]
     services.mark_question(user=request.user, question=question, suspended=on)
-    notice = (
-        "Suspended: this question leaves every practice mode until you unsuspend it."
-        if on
-        else "Unsuspended: this question is back in practice."
-    )
+    # Suspended, the panel says so (and why) for as long as it lasts: a notice would say it twice.
+    notice = None if on else "Unsuspended: this question is back in practice."
     return _after_mark(request, question, notice)
 
 

@@ -89,3 +89,19 @@ def test_practise_these_with_nothing_or_bad_input(learner_client, bank):
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not PracticeSession.objects.exists()
+
+
+def test_suspending_says_so_once_page_and_htmx(learner_client, learner, bank):
+    # The panel's own line says a question is suspended for as long as it is; a notice
+    # after the click said nearly the same words a second time.
+    url = question_url(bank["adam"], "suspend")
+    page = learner_client.post(url, {"suspended": "1"}, follow=True).content.decode()
+    fragment = learner_client.post(url, {"suspended": "1"}, **HTMX).content.decode()
+    for html in (page, fragment):
+        assert html.count("Suspended:") == 1
+        assert "left out of every practice mode until you unsuspend it" in html
+    page = learner_client.post(url, {"suspended": "0"}, follow=True).content.decode()
+    fragment = learner_client.post(url, {"suspended": "0"}, **HTMX).content.decode()
+    for html in (page, fragment):
+        assert "Suspended:" not in html
+        assert html.count("Unsuspended: this question is back in practice.") == 1

@@ -34,30 +34,32 @@ class Outcome:
         return f"{self.retention:.2f}"
 
 
-def simulate_choices(*, profile, questions: int, days: int) -> list[Outcome]:
-    """The outcomes, cached for an hour per set of inputs (a reload costs nothing)."""
+def simulate_choices(*, profile, questions: int, days: int, new_per_day: int) -> list[Outcome]:
+    """The outcomes, cached for an hour per set of inputs (a reload costs nothing).
+    `new_per_day`: the new questions practice allows a day (planner.plan.allowance: the
+    learner's limit, or the interview plan's pace when lower)."""
     parameters = list(scheduling.scheduler_for(profile).parameters)
     days = min(days, MAX_DAYS)
     key = (
         "retention-sim:"
         + hashlib.sha256(
-            repr(
-                (parameters, profile.new_per_day, profile.max_reviews_per_day, questions, days)
-            ).encode()
+            repr((parameters, new_per_day, profile.max_reviews_per_day, questions, days)).encode()
         ).hexdigest()
     )
     return cache.get_or_set(
         key,
-        lambda: _simulate(parameters, profile=profile, questions=questions, days=days),
+        lambda: _simulate(
+            parameters, profile=profile, questions=questions, days=days, new_per_day=new_per_day
+        ),
         CACHE_SECONDS,
     )
 
 
-def _simulate(parameters, *, profile, questions: int, days: int) -> list[Outcome]:
+def _simulate(parameters, *, profile, questions: int, days: int, new_per_day: int) -> list[Outcome]:
     config = fsrs_rs.default_simulator_config()
     config.deck_size = max(1, questions)
     config.learn_span = max(1, days)
-    config.learn_limit = profile.new_per_day
+    config.learn_limit = new_per_day
     config.review_limit = profile.max_reviews_per_day
     # The learner's limits bound the day, not a time budget.
     config.max_cost_perday = 86400.0

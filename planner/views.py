@@ -11,7 +11,7 @@ from accounts.services import get_profile
 from planner import charts, services
 from planner.forms import ScheduleForm
 from planner.optimiser import MIN_REVIEWS
-from planner.plan import syllabus_questions
+from planner.plan import allowance, syllabus_questions
 from planner.simulation import DAYS_WITHOUT_DATE, MAX_DAYS, simulate_choices
 from planner.tasks import optimise_schedule
 from quizzes.scheduling import local_day
@@ -55,7 +55,8 @@ def optimise(request: HttpRequest) -> HttpResponse:
 @require_safe
 def decide(request: HttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    today = local_day(timezone.now(), profile.zone)
+    now = timezone.now()
+    today = local_day(now, profile.zone)
     interview = (
         profile.interview_date
         if profile.interview_date and profile.interview_date > today
@@ -64,9 +65,16 @@ def decide(request: HttpRequest) -> HttpResponse:
     days = min((interview - today).days if interview else DAYS_WITHOUT_DATE, MAX_DAYS)
     syllabus = list(profile.syllabus.values_list("pk", flat=True))
     questions = syllabus_questions(syllabus).count()
-    outcomes = simulate_choices(profile=profile, questions=questions, days=days)
+    # What practice allows today: the plan's pace when it is lower than the learner's limit,
+    # as the dashboard says it.
+    new_per_day = allowance(user=request.user, profile=profile, now=now).new_limit
+    outcomes = simulate_choices(
+        profile=profile, questions=questions, days=days, new_per_day=new_per_day
+    )
     context = {
         "profile": profile,
+        "new_per_day": new_per_day,
+        "paced": new_per_day < profile.new_per_day,
         "interview": interview,
         "horizon_cut": bool(interview) and (interview - today).days > MAX_DAYS,
         "days": days,

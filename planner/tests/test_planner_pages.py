@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import DailyActivity
-from planner import services
+from planner import services, simulation
 from planner.models import ParameterFit
 from planner.tests.factories import make_card, make_history
 from planner.tests.helpers import NOW
@@ -124,6 +124,32 @@ def test_help_me_decide_stops_at_half_a_year(learner, profile, client):
     client.force_login(learner)
     page = client.get(reverse("retention_help")).content.decode()
     assert "over the next 180 days" in page and "the simulation stops at 180 days" in page
+
+
+@pytest.mark.django_db
+def test_help_me_decide_simulates_the_new_questions_the_plan_allows(
+    learner, profile, client, monkeypatch
+):
+    # 60 questions to see in 37 days (a week's margin before the interview): 2 a day, not
+    # the learner's 20, as practice allows and the dashboard says.
+    profile.interview_date = timezone.localdate() + timedelta(days=37)
+    profile.new_per_day = 20
+    profile.save()
+    QuestionFactory.create_batch(60)
+    limits = []
+    simulate = simulation.fsrs_rs.simulate
+
+    def recording(parameters, retention, config, seed):
+        limits.append(config.learn_limit)
+        return simulate(parameters, retention, config, seed)
+
+    monkeypatch.setattr(simulation.fsrs_rs, "simulate", recording)
+    client.force_login(learner)
+
+    page = client.get(reverse("retention_help")).content.decode()
+
+    assert "2 new a day (your interview plan's pace)" in page
+    assert set(limits) == {2}
 
 
 @pytest.mark.django_db

@@ -256,7 +256,8 @@ class QuestionAdmin(BankFilesMixin, HistoryMixin, VersionAdmin):
 
     @admin.display(description="Last changed", ordering="updated_at")
     def updated(self, question: Question) -> str:
-        when = f"{timezone.localtime(question.updated_at):%Y-%m-%d %H:%M}"
+        # As "Last answered" beside it says a time: the admin's localised format.
+        when = formats.localize(timezone.localtime(question.updated_at))
         return f"{when} by {question.updated_by.get_username()}" if question.updated_by else when
 
     @admin.display(description="Prompt")

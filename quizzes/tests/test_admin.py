@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from quizzes.models import FollowUp, Grade, Question, Report, Status
 from quizzes.tests.admin_forms import CHANGELIST, inline_management, question_form
@@ -74,6 +74,18 @@ def test_editing_records_who_changed_it(editor_client, editor):
     history = editor_client.get(reverse("admin:quizzes_question_history", args=[question.pk]))
     assert history.status_code == 200
     assert entry.get_change_message() in history.text
+
+
+def test_the_list_says_when_a_question_changed_as_it_says_when_it_was_answered(
+    editor_client, editor
+):
+    question = QuestionFactory(key="dated")
+    Question.objects.filter(pk=question.pk).update(updated_by=editor)
+    question.refresh_from_db()
+    page = editor_client.get(CHANGELIST).text
+    when = formats.localize(timezone.localtime(question.updated_at))
+    assert f"{when} by {editor.get_username()}" in page
+    assert f"{timezone.localtime(question.updated_at):%Y-%m-%d}" not in page
 
 
 def test_change_page_shows_rendered_preview_statistics_and_history_link(editor_client):

@@ -93,7 +93,7 @@ class BankFilesMixin:
                 filename = upload.name
                 content = serialise(kept_bank(summary.kept), file_format(filename))
         if summary is not None:
-            self.message_user(request, f"{summary}.", messages.SUCCESS)
+            self.message_user(request, str(summary), messages.SUCCESS)
             if not summary.kept or overwriting:
                 # After the overwrite step the rest were kept on purpose: done.
                 return HttpResponseRedirect(reverse("admin:quizzes_question_changelist"))

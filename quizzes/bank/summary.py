@@ -41,6 +41,8 @@ class Summary:
     follow_ups_kept: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        """The one sentence a load ends with, in the command's output and the admin's message
+        alike. Questions, topics and follow-ups are always counted, changed or not."""
         # "Questions: 1 new", not "created 1 questions": no plurals to get wrong.
         text = (
             f"Questions: {self.created} new, {self.updated} updated, {self.unchanged} unchanged; "
@@ -48,19 +50,18 @@ class Summary:
         )
         if self.topics_updated:
             text += f", {self.topics_updated} updated"
+        text += (
+            f"; follow-ups: {self.follow_ups_created} new, {self.follow_ups_updated} updated, "
+            f"{self.follow_ups_deleted} removed"
+        )
         if self.overwritten:
             text += f"; overwritten on purpose: {', '.join(self.overwritten)}"
         if self.kept:
             text += f"; kept: {EDITED}: {', '.join(kept.label for kept in self.kept)}"
-        changed = self.follow_ups_created + self.follow_ups_updated + self.follow_ups_deleted
-        if changed or self.follow_ups_kept:
-            text += (
-                f"; follow-ups: {self.follow_ups_created} new, {self.follow_ups_updated} updated, "
-                f"{self.follow_ups_deleted} removed"
-            )
         if self.follow_ups_kept:
             text += f"; follow-ups kept: {EDITED}: {', '.join(self.follow_ups_kept)}"
-        return text
+        files = f"{self.files} file" + ("" if self.files == 1 else "s")
+        return f"{text} (from {files})."
 
 
 def kept_bank(kept: list[Kept]) -> dict:

@@ -7,6 +7,7 @@ import pytest
 import yaml
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from quizzes.models import KeyPoint, Question
@@ -39,6 +40,35 @@ def _record(key: str, **overrides) -> dict:
     }
 
 
+def test_the_import_says_what_the_load_command_says(editor_client, tmp_path):
+    """One sentence, written once (quizzes.bank.summary): follow-ups counted even when
+    none changed, as topics are, and the files it read."""
+    upload = _bank_file(_record("conv"))
+    data = yaml.safe_load(upload.read())
+    data["follow_ups"] = [
+        {"question": "conv", "after_missing": 1, "prompt": "And pooling?", "answer": "Smaller."}
+    ]
+    content = yaml.safe_dump(data).encode()
+    path = tmp_path / "bank.yaml"
+    path.write_bytes(content)
+    url = reverse("admin:quizzes_question_import")
+    first = editor_client.post(url, {"file": SimpleUploadedFile("bank.yaml", content)}, follow=True)
+    assert "follow-ups: 1 new, 0 updated, 0 removed" in first.text
+    out = io.StringIO()
+
+    call_command("load_question_bank", str(path), stdout=out)
+    response = editor_client.post(
+        url, {"file": SimpleUploadedFile("bank.yaml", content)}, follow=True
+    )
+
+    said = out.getvalue().splitlines()[-1]
+    assert said == (
+        "Questions: 0 new, 0 updated, 1 unchanged; topics: 0 new; "
+        "follow-ups: 0 new, 0 updated, 0 removed (from 1 file)."
+    )
+    assert [str(message) for message in response.context["messages"]] == [said]
+
+
 def test_export_downloads_the_bank(editor_client):
     QuestionFactory(key="exported")
 
@@ -57,7 +87,7 @@ def test_import_loads_a_file_and_logs_each_question(editor_client, editor):
     response = editor_client.post(url, {"file": _bank_file(_record("conv"))}, follow=True)
 
     assert response.redirect_chain[-1][0] == CHANGELIST
-    assert "Questions: 1 new, 0 updated, 0 unchanged; topics: 1 new." in response.text
+    assert "Questions: 1 new, 0 updated, 0 unchanged; topics: 1 new; follow-ups: " in response.text
     question = Question.objects.get(key="conv")
     assert question.created_by == editor
     assert LogEntry.objects.get(object_id=str(question.pk)).action_flag == ADDITION

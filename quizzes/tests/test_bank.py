@@ -71,7 +71,10 @@ def test_load_creates_topics_questions_and_key_points(tmp_path):
         "Moments start at zero",
         "Early estimates are biased",
     ]
-    assert str(summary) == "Questions: 2 new, 0 updated, 0 unchanged; topics: 1 new"
+    assert str(summary) == (
+        "Questions: 2 new, 0 updated, 0 unchanged; topics: 1 new; "
+        "follow-ups: 0 new, 0 updated, 0 removed (from 1 file)."
+    )
     # Stored rendered, though the loader writes in bulk (bypassing Question.save).
     assert question.rendered_from == render_digest(question.prompt, question.answer)
     assert question.prompt_rendered == render_markdown(question.prompt)
@@ -333,7 +336,10 @@ def test_load_command_prints_progress_and_summary(tmp_path):
         "  200 of 250 questions",
         "  250 of 250 questions",
     ]
-    assert lines[-1] == ("Questions: 250 new, 0 updated, 0 unchanged; topics: 1 new (from 1 file).")
+    assert lines[-1] == (
+        "Questions: 250 new, 0 updated, 0 unchanged; topics: 1 new; "
+        "follow-ups: 0 new, 0 updated, 0 removed (from 1 file)."
+    )
 
 
 def test_load_command_reports_validation_errors(tmp_path):

@@ -280,9 +280,10 @@ def test_admin_import_lists_kept_questions_with_a_diff_and_overwrites_the_ticked
 
     assert page.status_code == 200
     text = page.text
-    assert "Questions: 1 new, 0 updated, 0 unchanged; topics: 0 new; kept: edited in the admin" in (
-        text
-    )
+    assert (
+        "Questions: 1 new, 0 updated, 0 unchanged; topics: 0 new; "
+        "follow-ups: 0 new, 0 updated, 0 removed; kept: edited in the admin"
+    ) in text
     assert "<del>-answer: Edited conv.</del>" in text
     assert "<ins>+answer: A sliding dot product.</ins>" in text
     assert 'name="overwrite" value="conv"' in text and 'name="overwrite" value="pool"' in text

@@ -50,8 +50,7 @@ class Command(BaseCommand):
                 + "\n".join(f"  {message}" for message in exc.messages),
                 returncode=2,
             ) from None
-        files = f"{summary.files} file" + ("" if summary.files == 1 else "s")
-        self.stdout.write(self.style.SUCCESS(f"{summary} (from {files})."))
+        self.stdout.write(self.style.SUCCESS(str(summary)))
         for kept in summary.kept:
             self.stdout.write(
                 self.style.WARNING(

@@ -3,7 +3,7 @@ side keep a gap, and read-only fields span their card."""
 
 import pytest
 
-from conftest import settle
+from conftest import login_in_browser, settle
 from quizzes.models import Difficulty
 from quizzes.tests.factories import QuestionFactory
 
@@ -40,3 +40,18 @@ def test_the_home_pages_sample_keeps_a_gap_between_sign_up_and_the_library_link(
         assert second["x"] - (first["x"] + first["width"]) >= 8
     else:
         assert second["y"] - (first["y"] + first["height"]) >= 8
+
+
+def test_the_calendar_address_spans_its_card(screen, learner):
+    login_in_browser(screen, learner)
+    screen.goto("/accounts/profile/")
+    settle(screen)
+    field = screen.locator("input.calendar-url")
+    card = screen.locator("section", has=field)
+    inner = card.evaluate(
+        "el => el.clientWidth - parseFloat(getComputedStyle(el).paddingLeft)"
+        " - parseFloat(getComputedStyle(el).paddingRight)"
+    )
+
+    assert field.bounding_box()["width"] >= inner - 1
+    assert field.evaluate("el => el.readOnly")

@@ -84,7 +84,7 @@ def test_a_calculation_is_checked_and_the_confidence_reaches_the_report(
     assert (answer.confidence, answer.number_correct) == ("sure", True)
 
     report = learner_client.get(reverse("interview_report", args=[interview.pk]))
-    assert "<td>Sure</td>" in report.text
+    assert '<td class="col-wide">Sure</td>' in report.text
     assert "Sure: recalled 1 of 1" in report.text
     assert "not recorded" not in report.text
 

@@ -79,8 +79,8 @@ def test_the_history_says_how_long_each_answer_took_as_the_interview_budgets_do(
             seconds_to_grade=grade,
         )
     html = learner_client.get(question_url(bank["adam"])).content.decode()
-    assert "<td>4 min 49 s</td>" in html
-    assert "<td>2 min</td>" in html
+    assert '<td class="col-wide">4 min 49 s</td>' in html
+    assert '<td class="col-wide">2 min</td>' in html
 
 
 def test_personal_actions_need_an_account(client, bank):

@@ -4,7 +4,7 @@ it and, for a search on PostgreSQL, the answer's excerpt around the words.
 Every library page and every search as you type reads them. It is one statement, written
 once per process from the models' fields (prepsite.rows), with what queries.with_learner_state
 and queries.with_excerpt give a queryset: building and compiling those through the ORM was
-half of a search's CPU (issue #22). test_library_page_rows checks the two agree.
+half of a search's CPU (issue #22). tests/library/test_page_rows.py checks the two agree.
 """
 
 from functools import cache

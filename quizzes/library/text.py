@@ -1,9 +1,10 @@
 """Search text helpers for the library: excerpts in plain words, and spellings that search alike.
 
 An excerpt is read next to a result's title, where raw Markdown (`**AdamW**`) only gets in
-the way: plain_text keeps the words (and a formula's TeX, without dollars, for places that
-cannot typeset it: titles, descriptions); inline_html keeps each whole formula for KaTeX to
-typeset in the page, as on the question's own page.
+the way: plain_text keeps the words (a formula's TeX without its dollars), and inline_html
+keeps each whole formula for KaTeX to typeset in the page, as on the question's own page.
+On PostgreSQL the excerpt is ts_headline's cut of the Markdown, which can split a formula:
+its half shows as TeX.
 """
 
 import re
@@ -58,7 +59,8 @@ def inline_html(
         formulas.append(match.group(1) or match.group(2))
         return chr(_FIRST_FORMULA + len(formulas) - 1)
 
-    text = plain_text(_MATH.sub(keep, markdown))
+    # The text's own private-use characters, if any, would pass for formulas.
+    text = plain_text(_MATH.sub(keep, _FORMULA.sub("", markdown)))
     if cut is not None:
         text = cut(text)
     if limit is not None and _length(text, formulas) > limit:
@@ -83,11 +85,11 @@ def _shortened(text: str, formulas: list[str], limit: int) -> str:
     for piece in filter(None, re.split(f"({_FORMULA.pattern})", text)):
         size = _length(piece, formulas)
         if length + size > limit:
-            if not kept:
-                kept.append(piece)  # a name that opens with a long formula keeps it
-            elif not _FORMULA.fullmatch(piece):
+            if not _FORMULA.fullmatch(piece):
                 words = piece[: limit - length].rsplit(" ", 1)
                 kept.append(words[0] if len(words) > 1 else piece[: limit - length])
+            elif not kept:
+                kept.append(piece)  # a name that opens with a long formula keeps it
             break
         kept.append(piece)
         length += size

@@ -137,6 +137,17 @@ def test_inline_html_cuts_between_formulas_never_inside_one():
     )
 
 
+def test_inline_html_cuts_long_prose_at_a_word():
+    html = inline_html("word " * 40 + "$x$", limit=30)
+    assert html == "word word word word word word…"
+
+
+def test_inline_html_takes_the_texts_own_private_use_characters_for_no_formula():
+    assert inline_html("odd \U000f0003 character and $x$") == (
+        'odd character and <span class="math inline">x</span>'
+    )
+
+
 def test_inline_html_takes_no_search_mark_into_a_formula():
     assert inline_html("\ue000softmax\ue001 of $\\text{\ue000softmax\ue001}(x)$") == (
         '\ue000softmax\ue001 of <span class="math inline">\\text{softmax}(x)</span>'

@@ -1,6 +1,8 @@
 """The planner's views: saving the schedule settings, queueing a fit of the parameters and
 the "help me decide" simulation of desired retention."""
 
+import math
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,9 +67,13 @@ def decide(request: HttpRequest) -> HttpResponse:
     days = min((interview - today).days if interview else DAYS_WITHOUT_DATE, MAX_DAYS)
     syllabus = list(profile.syllabus.values_list("pk", flat=True))
     questions = syllabus_questions(syllabus).count()
-    # What practice allows today: the plan's pace when it is lower than the learner's limit,
-    # as the dashboard says it.
-    new_per_day = allowance(user=request.user, profile=profile, now=now).new_limit
+    # The simulation starts every syllabus question afresh: with an interview date, at the
+    # plan's pace for all of them (planner.plan.pace, which paces the unseen ones) when it
+    # is lower than the learner's limit.
+    new_per_day = profile.new_per_day
+    if plan := allowance(user=request.user, profile=profile, now=now).pace:
+        days_to_see_all = max(1, (plan.seen_by - today).days)
+        new_per_day = max(1, min(new_per_day, math.ceil(questions / days_to_see_all)))
     outcomes = simulate_choices(
         profile=profile, questions=questions, days=days, new_per_day=new_per_day
     )

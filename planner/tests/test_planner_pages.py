@@ -4,6 +4,7 @@ settings, help me decide, readiness on the dashboard and the data export."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from planner import services, simulation
 from planner.models import ParameterFit
 from planner.tests.factories import make_card, make_history
 from planner.tests.helpers import NOW
+from quizzes.models import Question
 from quizzes.tests.factories import QuestionFactory
 
 
@@ -148,7 +150,17 @@ def test_help_me_decide_simulates_the_new_questions_the_plan_allows(
 
     page = client.get(reverse("retention_help")).content.decode()
 
-    assert "2 new a day (your interview plan's pace)" in page
+    assert "2 new a day (your interview plan's pace, for all of them)" in page
+    assert set(limits) == {2}
+
+    # Having seen them all leaves the plan nothing to pace (0 a day today); the simulation,
+    # which starts them all afresh, still learns them at that pace.
+    for question in Question.objects.all():
+        make_card(learner, question)
+    limits.clear()
+    cache.clear()
+    page = client.get(reverse("retention_help")).content.decode()
+    assert "2 new a day (your interview plan's pace, for all of them)" in page
     assert set(limits) == {2}
 
 

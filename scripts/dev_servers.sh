@@ -24,12 +24,19 @@ setsid bash -c '
 group=$!
 
 stopped=""
-trap 'stopped=1; kill -TERM -- "-$group" 2>/dev/null' INT TERM
+# HUP too: a closed terminal no longer reaches processes in a session of their own.
+trap 'stopped=1; kill -TERM -- "-$group" 2>/dev/null' INT TERM HUP
 # A trapped signal ends a wait early: wait again until the group's leader is gone.
 status=0
 while kill -0 "$group" 2>/dev/null; do
     wait "$group"
     status=$?
+done
+# Then for the rest of the group (the server's reloaded child lets go of the port last),
+# ten seconds at most.
+for _ in $(seq 100); do
+    kill -0 -- "-$group" 2>/dev/null || break
+    sleep 0.1
 done
 if [ -n "$stopped" ]; then
     echo "PrepSite stopped."

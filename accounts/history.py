@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews.models import Interview
-from quizzes.durations import session_duration, session_duration_in_words, session_span
+from quizzes.durations import (
+    interview_of,
+    session_duration,
+    session_duration_in_words,
+    session_span,
+)
 from quizzes.models import PracticeSession
 
 CSV_HEADER = [
@@ -39,12 +44,6 @@ def session_history(user) -> QuerySet[PracticeSession]:
     )
 
 
-def _interview_of(session: PracticeSession) -> Interview | None:
-    # select_related caches a missing interview as None; reading it then raises
-    # RelatedObjectDoesNotExist, an AttributeError.
-    return getattr(session, "interview", None)
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
     """One session as the history shows it, in the learner's time zone."""
@@ -67,7 +66,7 @@ class HistoryRow:
         """The table's cells as text: through template filters, dates and durations
         were most of the dashboard's rendering time."""
         session = self.session
-        if interview := _interview_of(session):
+        if interview := interview_of(session):
             return self._interview_cells(interview)
         finished = session.is_finished
         if finished:
@@ -140,7 +139,7 @@ class HistoryRow:
 
     def _csv_score(self) -> int | str:
         session = self.session
-        if interview := _interview_of(session):
+        if interview := interview_of(session):
             # The report's share of key points; none when no key point was asked.
             if interview.is_finished and interview.score_percent is not None:
                 return interview.score_percent

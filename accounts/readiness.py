@@ -128,7 +128,6 @@ def _due_days(cards, *, zone, today: date, now: datetime):
         today=today,
         before=local_midnight(today + timedelta(days=FORECAST_DAYS), zone),
         now=now,
-        tomorrow=local_midnight(today + timedelta(days=1), zone),
     )
     return Counter(per_day), later_today
 

@@ -39,11 +39,16 @@ def session_span(session: PracticeSession) -> tuple[datetime, datetime | None]:
     interview. Only a session of mode "interview" reads its interview (history selects it
     with the session; elsewhere that costs a query a practice session need not make).
     """
-    # select_related caches a missing interview as None; reading it then raises
-    # RelatedObjectDoesNotExist, an AttributeError.
-    if session.mode == Mode.INTERVIEW and (interview := getattr(session, "interview", None)):
+    if session.mode == Mode.INTERVIEW and (interview := interview_of(session)):
         return interview.started_at, interview.finished_at
     return session.started_at, session.finished_at
+
+
+def interview_of(session: PracticeSession):
+    """The session's mock interview (interviews.models.Interview), or None."""
+    # select_related caches a missing interview as None; reading it then raises
+    # RelatedObjectDoesNotExist, an AttributeError.
+    return getattr(session, "interview", None)
 
 
 def session_duration(session: PracticeSession) -> timedelta | None:

@@ -64,11 +64,10 @@ def record_grade(
     answer = _record_grade_at_once(**grading) if connection.vendor == "postgresql" else None
     if answer is None:
         try:
-            # No savepoint of its own at the top level: a racing duplicate aborts this
-            # whole transaction, which is what we want, and the loop saves two statements
-            # per grade. Inside a caller's transaction (a mock interview's) a savepoint,
-            # so that a refused grade rolls back only itself and the caller goes on.
-            with transaction.atomic(savepoint=connection.in_atomic_block):
+            # A transaction of its own (a request's grade); inside a caller's (a mock
+            # interview's), a savepoint, so that a refused grade rolls back only itself
+            # and the caller's transaction goes on.
+            with transaction.atomic():
                 answer = _record_grade(**grading)
         except (IntegrityError, _SessionOver):
             return GradeResult(recorded=False)

@@ -1,6 +1,8 @@
 """What each learner keeps per question: the FSRS card that schedules it, the memory of
 each of its key points, and the learner's own marks (bookmark, suspension, note)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import TruncDate
@@ -33,16 +35,17 @@ class CardQuerySet(models.QuerySet):
         per_day, _ = self.due_per_day_and_later(zone=zone, today=today, before=before)
         return per_day
 
-    def due_per_day_and_later(
-        self, *, zone, today, before, now=None, tomorrow=None
-    ) -> tuple[dict, list]:
-        """due_per_day's {day: cards due}, and, given `now` and the instant `tomorrow`
-        starts, when today's cards not yet due at `now` fall due: [(instant, count)],
-        sorted, from the same query (grouped by that instant too). A count cached at `now`
-        can then tell what is due later in the day (accounts.readiness.due_now)."""
+    def due_per_day_and_later(self, *, zone, today, before, now=None) -> tuple[dict, list]:
+        """due_per_day's {day: cards due}, and, given `now` (an instant of `today`), when
+        today's cards not yet due then fall due: [(instant, count)], sorted, from the same
+        query (grouped by that instant too). A count cached at `now` can then tell what is
+        due later in the day (accounts.readiness.due_now)."""
+        from quizzes.scheduling import local_midnight  # it imports these models
+
         rows = self.filter(due__lt=before).annotate(day=TruncDate("due", tzinfo=zone))
         groups = ["day"]
         if now is not None:
+            tomorrow = local_midnight(today + timedelta(days=1), zone)
             later = models.When(due__gt=now, due__lt=tomorrow, then=models.F("due"))
             rows = rows.annotate(later=models.Case(later, output_field=models.DateTimeField()))
             groups.append("later")

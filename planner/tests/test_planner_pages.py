@@ -158,7 +158,8 @@ def test_help_me_decide_simulates_the_new_questions_the_plan_allows(
     for question in Question.objects.all():
         make_card(learner, question)
     limits.clear()
-    cache.clear()
+    cache.clear()  # the plan's count of the day and the simulation's outcomes
+    client.force_login(learner)  # with Redis, the log-in session went with them
     page = client.get(reverse("retention_help")).content.decode()
     assert "2 new a day (your interview plan's pace, for all of them)" in page
     assert set(limits) == {2}

@@ -280,8 +280,8 @@ def test_editor_pages_with_payloads(watch, payload_bank, learner_with_payload_na
 
 
 def test_library_pages_with_payloads(watch, payload_bank, learner_with_payload_name):
-    """Escaping alone (CSP off): the public library, search excerpts (ts_headline on
-    PostgreSQL), searches for the payloads themselves, and a learner's notes and history."""
+    """Escaping alone (CSP off): the public library, search excerpts (with their
+    formulas), searches for the payloads themselves, and a learner's notes and history."""
     learner = learner_with_payload_name
     _session_with_payloads(learner)
     for number, question in enumerate(payload_bank):

@@ -1,9 +1,9 @@
-"""A library page's rows: its questions by id, each with its topic, the learner's state of
-it and, for a search on PostgreSQL, the answer's excerpt around the words.
+"""A library page's rows: its questions by id, each with its topic and the learner's state
+of it.
 
 Every library page and every search as you type reads them. It is one statement, written
-once per process from the models' fields (prepsite.rows), with what queries.with_learner_state
-and queries.with_excerpt give a queryset: building and compiling those through the ORM was
+once per process from the models' fields (prepsite.rows), with what
+queries.with_learner_state gives a queryset: building and compiling that through the ORM was
 half of a search's CPU (issue #22). tests/library/test_page_rows.py checks the two agree.
 """
 
@@ -25,7 +25,7 @@ _CARD = Columns(Card, "c", only=("state", "due", "stability"))
 
 
 @cache
-def _statement(vendor: str, count: int, learner: bool, excerpt: bool) -> str:
+def _statement(vendor: str, count: int, learner: bool) -> str:
     # By backend (its quoting) and by the number of ids, at most a page's.
     quote = connection.ops.quote_name
     columns = [_QUESTION.sql(), _TOPIC.sql()]
@@ -46,10 +46,6 @@ def _statement(vendor: str, count: int, learner: bool, excerpt: bool) -> str:
             f"LEFT JOIN {quote(UserQuestion._meta.db_table)} m "
             "ON m.question_id = q.id AND m.user_id = %s "
         )
-    if excerpt:
-        columns.append(
-            "ts_headline('english'::regconfig, q.answer, to_tsquery('english'::regconfig, %s), %s)"
-        )
     return (
         f"SELECT {', '.join(columns)} "
         f"FROM {quote(Question._meta.db_table)} q "
@@ -59,25 +55,21 @@ def _statement(vendor: str, count: int, learner: bool, excerpt: bool) -> str:
     )
 
 
-def listed(ids: list[int], *, user, tsquery: str = "", headline: str = "") -> dict:
+def listed(ids: list[int], *, user) -> dict:
     """The published questions among `ids`, by id, each with its topic loaded and, for a
     learner, `card_state`, `card_due`, `card_stability`, `bookmarked`, `suspended` and
-    `last_grade`, as with_learner_state annotates them; with `tsquery` (PostgreSQL), its
-    `excerpt`: ts_headline with the options `headline`."""
+    `last_grade`, as with_learner_state annotates them."""
     if not ids:
         return {}
     learner = user.is_authenticated
-    excerpt = bool(tsquery)
     params = []
     if learner:
         params.append(user.pk)  # the last grade's subquery
-    if excerpt:
-        params += [tsquery, headline]
     if learner:
         params += [user.pk, user.pk]  # the card's and the marks' joins
     params += [Status.PUBLISHED, *ids]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor, len(ids), learner, excerpt), params)
+        cursor.execute(_statement(connection.vendor, len(ids), learner), params)
         rows = cursor.fetchall()
     width = len(_QUESTION.fields) + len(_TOPIC.fields)
     found = {}
@@ -94,7 +86,5 @@ def listed(ids: list[int], *, user, tsquery: str = "", headline: str = "") -> di
             question.bookmarked = bool(bookmarked)  # SQLite gives 0 or 1
             question.suspended = bool(suspended)
             question.last_grade = last_grade
-        if excerpt:
-            question.excerpt = row[-1]
         found[question.pk] = question
     return found

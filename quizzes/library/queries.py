@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -84,9 +84,9 @@ def _is_postgresql(queryset: QuerySet) -> bool:
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Questions matching every word of `text` (the last one as a prefix, for search as
-    you type; -ise and -ize alike), best first, each with an `excerpt` of its answer.
+    you type; -ise and -ize alike), best first (excerpt_html shows each answer around them).
 
-    PostgreSQL: the stored search vector (GIN index), ts_rank and ts_headline. Elsewhere
+    PostgreSQL: the stored search vector (GIN index) and ts_rank. Elsewhere
     (SQLite): a LIKE per word over prompt, answer, tags and key points, ranked by where
     the words are (the phrase in the prompt first, then all words in it, then the phrase
     in the answer).
@@ -129,10 +129,6 @@ def _any(lookups) -> Q:
 
 
 def _tsquery(terms: list[str]) -> SearchQuery:
-    return SearchQuery(_tsquery_text(terms), search_type="raw", config="english")
-
-
-def _tsquery_text(terms: list[str]) -> str:
     def either(term: str, suffix: str = "") -> str:
         word, *stems = search_forms(term)
         options = [f"{word}{suffix}", *(f"{stem}:*" for stem in stems)]
@@ -142,50 +138,25 @@ def _tsquery_text(terms: list[str]) -> str:
     if len(terms) > 1:
         # "layer norm" also finds LayerNorm, which the parser keeps as one word.
         raw = f"({raw}) | {''.join(terms)}:*"
-    return raw
+    return SearchQuery(raw, search_type="raw", config="english")
 
 
 def _search_postgresql(queryset: QuerySet, terms: list[str]) -> QuerySet:
     query = _tsquery(terms)
-    return with_excerpt(
-        queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query)),
-        terms,
-    ).order_by("-rank", "topic__order", "key")
-
-
-def with_excerpt(queryset: QuerySet, terms: list[str]) -> QuerySet:
-    """On PostgreSQL, each question's `excerpt`: its answer around the words, marked by
-    ts_headline (elsewhere excerpt_html cuts it in Python)."""
-    if not terms or not _is_postgresql(queryset):
-        return queryset
-    return queryset.annotate(
-        excerpt=SearchHeadline("answer", _tsquery(terms), config="english", **HEADLINE)
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "topic__order", "key")
     )
-
-
-# ts_headline's options for an excerpt: the matches marked, one fragment of 15 to 35 words.
-HEADLINE = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "max_words": 35, "min_words": 15,
-            "max_fragments": 1}  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def _headline_options() -> str:
-    """HEADLINE as ts_headline's options text, as SearchHeadline writes it (PostgreSQL)."""
-    names = {"start_sel": "StartSel", "stop_sel": "StopSel", "max_words": "MaxWords",
-             "min_words": "MinWords", "max_fragments": "MaxFragments"}  # fmt: skip
-    compose = connections["default"].ops.compose_sql
-    return ", ".join(compose(f"{names[name]}=%s", [value]) for name, value in HEADLINE.items())
 
 
 def excerpt_html(question, terms: list[str]) -> SafeString:
     """The answer around the first match, in plain words with its formulas typeset (text.
-    inline_html), escaped, with the matches in <mark>."""
-    headline = getattr(question, "excerpt", None)
-    if headline is not None:
-        # PostgreSQL's headline is cut from the Markdown: its marks survive plain_text.
-        html = inline_html(headline)
-    else:
-        html = inline_html(question.answer, cut=lambda text: _excerpt_around(text, terms))
+    inline_html), escaped, with the matches in <mark>.
+
+    Cut in Python on both databases: PostgreSQL's ts_headline cut the Markdown, half a
+    formula at times, which then showed as TeX; a formula is one piece here."""
+    html = inline_html(question.answer, cut=lambda text: _excerpt_around(text, terms))
     return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
 
 
@@ -350,7 +321,7 @@ LISTED_FIELDS = (
 
 def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple[Page, list]:
     """One page of the library (by its `number`, as the address gives it) and its
-    questions, each with the learner's state and, for a search, its excerpt."""
+    questions, each with the learner's state."""
     if chosen.mine and user.is_authenticated:
         # The learner's own status narrows the list: ranked for them alone.
         questions = library_questions(user=user, chosen=chosen, now=now).only(*LISTED_FIELDS)
@@ -359,13 +330,7 @@ def library_page(*, user, chosen: LibraryFilter, now: datetime, number) -> tuple
         return page, list(page)
     page = CappedPaginator(ranked_ids(chosen), PER_PAGE).get_page(number)
     ids = page.object_list
-    terms = search_terms(chosen.text)
-    if terms and connections["default"].vendor == "postgresql":
-        found = page_rows.listed(
-            ids, user=user, tsquery=_tsquery_text(terms), headline=_headline_options()
-        )
-    else:
-        found = page_rows.listed(ids, user=user)
+    found = page_rows.listed(ids, user=user)
     # In rank order; one retired since the ranking was cached is left out.
     return page, [found[pk] for pk in ids if pk in found]
 

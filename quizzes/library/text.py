@@ -3,8 +3,6 @@
 An excerpt is read next to a result's title, where raw Markdown (`**AdamW**`) only gets in
 the way: plain_text keeps the words (a formula's TeX without its dollars), and inline_html
 keeps each whole formula for KaTeX to typeset in the page, as on the question's own page.
-On PostgreSQL the excerpt is ts_headline's cut of the Markdown, which can split a formula:
-its half shows as TeX.
 """
 
 import re

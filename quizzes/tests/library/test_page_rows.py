@@ -1,5 +1,5 @@
 """A library page's rows are read by a hand-written statement (quizzes.library.page_rows):
-it must give each question what the ORM's with_learner_state and with_excerpt give."""
+it must give each question what the ORM's with_learner_state gives."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,13 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from prepsite.rows import Columns
 from quizzes.library import page_rows
-from quizzes.library.queries import (
-    _headline_options,
-    _tsquery_text,
-    search_terms,
-    with_excerpt,
-    with_learner_state,
-)
+from quizzes.library.queries import with_learner_state
 from quizzes.models import Answer, Card, Grade, Mode, PracticeSession, Question, UserQuestion
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +48,14 @@ def history(bank, learner, other_learner):
     return bank
 
 
-def _by_orm(ids, user, terms):
+def _by_orm(ids, user):
     questions = Question.objects.published().select_related("topic").filter(pk__in=ids)
     if user.is_authenticated:
         questions = with_learner_state(questions, user)
-    return {question.pk: question for question in with_excerpt(questions, terms)}
+    return {question.pk: question for question in questions}
 
 
-def _shown(question, learner: bool, excerpt: bool) -> dict:
+def _shown(question, learner: bool) -> dict:
     shown = {
         "key": question.key,
         "prompt": question.prompt,
@@ -73,38 +67,28 @@ def _shown(question, learner: bool, excerpt: bool) -> dict:
         shown |= {name: getattr(question, name) for name in STATE}
     else:
         assert not hasattr(question, "card_state")  # badges() then shows none
-    if excerpt:
-        shown["excerpt"] = question.excerpt
     return shown
 
 
 @pytest.mark.parametrize("who", ["learner", "anonymous"])
-@pytest.mark.parametrize("text", ["", "normalises batch"])
-def test_the_rows_are_what_the_orm_gives(history, learner, who, text, is_postgres):
+def test_the_rows_are_what_the_orm_gives(history, learner, who):
     user = learner if who == "learner" else AnonymousUser()
     bank = history
     ids = [bank[name].pk for name in ("adam", "draft", "rms", "layer_norm")]
-    terms = search_terms(text)
-    excerpt = bool(terms) and is_postgres
-    kwargs = {"tsquery": _tsquery_text(terms), "headline": _headline_options()} if excerpt else {}
 
-    rows = page_rows.listed(ids, user=user, **kwargs)
-    expected = _by_orm(ids, user, terms)
+    rows = page_rows.listed(ids, user=user)
+    expected = _by_orm(ids, user)
 
     assert set(rows) == set(expected) == {bank[n].pk for n in ("adam", "rms", "layer_norm")}
     learner_rows = user.is_authenticated
     for pk, question in rows.items():
-        assert _shown(question, learner_rows, excerpt) == _shown(
-            expected[pk], learner_rows, excerpt
-        )
+        assert _shown(question, learner_rows) == _shown(expected[pk], learner_rows)
     if learner_rows:
         # The fixture's state, so that agreeing is not agreeing on nothing.
         assert rows[bank["layer_norm"].pk].card_state == 2
         assert rows[bank["rms"].pk].bookmarked and not rows[bank["rms"].pk].suspended
         assert rows[bank["adam"].pk].suspended and rows[bank["adam"].pk].last_grade == Grade.AGAIN
         assert rows[bank["rms"].pk].card_state is None
-    if excerpt:
-        assert "batch" in rows[bank["layer_norm"].pk].excerpt
 
 
 def test_no_ids_read_nothing(learner, django_assert_num_queries):

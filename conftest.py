@@ -146,9 +146,14 @@ def _browser():
 @pytest.fixture
 def page(_browser, live_server):
     """A fresh browser context per test; console errors fail the test at teardown."""
-    context = _browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
+    yield from checked_page(_browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+def checked_page(browser, live_server, **context_options):
+    """For a page fixture: a page in a fresh context (`context_options`: its viewport...),
+    whose console errors (`page.console_errors`, a test may drop the expected ones) fail
+    the test at teardown."""
+    context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

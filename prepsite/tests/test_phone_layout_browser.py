@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import login_in_browser, settle
+from conftest import checked_page, login_in_browser, settle
 from interviews import services as interviews
 from quizzes.models import Difficulty, FollowUp, Grade
 from quizzes.tests.factories import AnswerFactory, QuestionFactory, TopicFactory
@@ -23,14 +23,7 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def screen(request, _browser, live_server):
     """A page at each size; console errors fail the test, as with conftest's `page`."""
-    context = _browser.new_context(base_url=live_server.url, viewport=request.param)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"browser console errors: {errors}"
+    yield from checked_page(_browser, live_server, viewport=request.param)
 
 
 def test_the_home_pages_sample_keeps_a_gap_between_sign_up_and_the_library_link(screen):

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from whitenoise.compress import Compressor
 
 from accounts.models import Profile
-from conftest import login_in_browser, screenshot, settle
+from conftest import checked_page, login_in_browser, screenshot, settle
 from quizzes import services
 from quizzes.models import Difficulty, Grade, Mode, PracticeSession
 from quizzes.tests.factories import QuestionFactory, TopicFactory
@@ -61,16 +61,7 @@ def bank(db):
 @pytest.fixture
 def phone(_browser, live_server):
     """A small touch phone; console errors fail the test, as with conftest's `page`."""
-    context = _browser.new_context(
-        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"browser console errors: {errors}"
+    yield from checked_page(_browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 def _build_history(user, questions):

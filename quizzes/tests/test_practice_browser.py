@@ -31,6 +31,15 @@ def _start(page, mode="Random", size="5"):
     page.wait_for_url("**/practice/*/")
 
 
+def _reveal_and_grade_good(page, *, then: str) -> None:
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("heading", name="Reference answer").wait_for()
+    settle(page)
+    page.get_by_role("button", name="Good").click()
+    page.get_by_role("heading", name=then).wait_for()
+    settle(page)
+
+
 def test_five_question_session_with_htmx_keyboard_and_reload(page, learner, bank):
     login_in_browser(page, learner)
     _start(page)
@@ -178,12 +187,7 @@ def test_back_after_an_htmx_grade_shows_the_current_question_with_its_typed_answ
     login_in_browser(page, learner)
     _start(page, size="5")
     settle(page)
-    page.get_by_role("button", name="Show answer").click()
-    page.get_by_role("heading", name="Reference answer").wait_for()
-    settle(page)
-    page.get_by_role("button", name="Good").click()
-    page.get_by_role("heading", name="Question 2 of 5").wait_for()
-    settle(page)
+    _reveal_and_grade_good(page, then="Question 2 of 5")
     page.get_by_label("Your answer").fill("Typed before leaving")
     page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url("**/dashboard/")
@@ -251,11 +255,6 @@ def test_an_htmx_swap_copies_no_style_attribute_past_the_csp(page, learner, bank
         "for (const el of document.querySelectorAll('#id_position, #id_typed_answer'))"
         " el.style.outline = '1px solid transparent'"
     )
-    page.get_by_role("button", name="Show answer").click()
-    page.get_by_role("heading", name="Reference answer").wait_for()
-    settle(page)
-    page.get_by_role("button", name="Good").click()
-    page.get_by_role("heading", name="Question 2 of 5").wait_for()
-    settle(page)
+    _reveal_and_grade_good(page, then="Question 2 of 5")
     # The page fixture fails the test on a console error: the CSP's refusal is one.
     assert Answer.objects.count() == 1

@@ -64,14 +64,25 @@ def syllabus_questions(topic_ids: list[int]):
     return questions.filter(topic_id__in=topic_ids) if topic_ids else questions
 
 
+def seen_by(interview_date: date, today: date) -> date:
+    """The day every syllabus question should have been seen by: a safe margin before the
+    interview (a later `today` than the interview's is the caller's to refuse)."""
+    days_left = (interview_date - today).days
+    margin = SAFETY_MARGIN_DAYS if days_left >= 3 * SAFETY_MARGIN_DAYS else days_left // 3
+    return interview_date - timedelta(days=margin)
+
+
+def per_day(questions: int, *, by: date, today: date) -> int:
+    """New questions a day to see `questions` by the day `by`."""
+    return math.ceil(questions / max(1, (by - today).days))
+
+
 def pace(*, user, profile, now: datetime, new_today: int, syllabus: list[int]) -> Pace | None:
     """How many new questions a day see the whole syllabus a safe margin before the date."""
     today = local_day(now, profile.zone)
     if profile.interview_date is None or profile.interview_date <= today:
         return None
-    days_left = (profile.interview_date - today).days
-    margin = SAFETY_MARGIN_DAYS if days_left >= 3 * SAFETY_MARGIN_DAYS else days_left // 3
-    seen_by = profile.interview_date - timedelta(days=margin)
+    by = seen_by(profile.interview_date, today)
     # Unseen questions plus those first seen today are the same number all day, so it
     # is counted once a day (a scan of the syllabus), not at every session start; a
     # question editors publish during the day joins the plan the next day.
@@ -79,13 +90,12 @@ def pace(*, user, profile, now: datetime, new_today: int, syllabus: list[int]) -
     total, unseen = cache.get_or_set(
         key, lambda: _syllabus_counts(user, syllabus, new_today), UNSEEN_CACHE_SECONDS
     )
-    days = max(1, (seen_by - today).days)
     return Pace(
         interview_date=profile.interview_date,
-        seen_by=seen_by,
+        seen_by=by,
         total=total,
         unseen=unseen,
-        per_day=math.ceil(unseen / days),
+        per_day=per_day(unseen, by=by, today=today),
     )
 
 

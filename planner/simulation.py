@@ -36,8 +36,8 @@ class Outcome:
 
 def simulate_choices(*, profile, questions: int, days: int, new_per_day: int) -> list[Outcome]:
     """The outcomes, cached for an hour per set of inputs (a reload costs nothing).
-    `new_per_day`: the new questions practice allows a day (planner.plan.allowance: the
-    learner's limit, or the interview plan's pace when lower)."""
+    `new_per_day`: the new questions to learn a day (the learner's limit, or the interview
+    plan's pace when lower: planner.views.decide)."""
     parameters = list(scheduling.scheduler_for(profile).parameters)
     days = min(days, MAX_DAYS)
     key = (

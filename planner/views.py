@@ -1,8 +1,6 @@
 """The planner's views: saving the schedule settings, queueing a fit of the parameters and
 the "help me decide" simulation of desired retention."""
 
-import math
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,7 @@ from accounts.services import get_profile
 from planner import charts, services
 from planner.forms import ScheduleForm
 from planner.optimiser import MIN_REVIEWS
-from planner.plan import allowance, syllabus_questions
+from planner.plan import per_day, seen_by, syllabus_questions
 from planner.simulation import DAYS_WITHOUT_DATE, MAX_DAYS, simulate_choices
 from planner.tasks import optimise_schedule
 from quizzes.scheduling import local_day
@@ -57,8 +55,7 @@ def optimise(request: HttpRequest) -> HttpResponse:
 @require_safe
 def decide(request: HttpRequest) -> HttpResponse:
     profile = get_profile(request.user)
-    now = timezone.now()
-    today = local_day(now, profile.zone)
+    today = local_day(timezone.now(), profile.zone)
     interview = (
         profile.interview_date
         if profile.interview_date and profile.interview_date > today
@@ -68,12 +65,12 @@ def decide(request: HttpRequest) -> HttpResponse:
     syllabus = list(profile.syllabus.values_list("pk", flat=True))
     questions = syllabus_questions(syllabus).count()
     # The simulation starts every syllabus question afresh: with an interview date, at the
-    # plan's pace for all of them (planner.plan.pace, which paces the unseen ones) when it
-    # is lower than the learner's limit.
+    # plan's pace for all of them (planner.plan.pace paces the unseen ones) when it is
+    # lower than the learner's limit.
     new_per_day = profile.new_per_day
-    if plan := allowance(user=request.user, profile=profile, now=now).pace:
-        days_to_see_all = max(1, (plan.seen_by - today).days)
-        new_per_day = max(1, min(new_per_day, math.ceil(questions / days_to_see_all)))
+    if interview:
+        all_of_them = per_day(questions, by=seen_by(interview, today), today=today)
+        new_per_day = min(new_per_day, max(1, all_of_them))
     outcomes = simulate_choices(
         profile=profile, questions=questions, days=days, new_per_day=new_per_day
     )

@@ -41,7 +41,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fsrs import State
 
 from quizzes.library import page_rows
-from quizzes.library.text import inline_html, search_forms, spellings
+from quizzes.library.text import MARK_START, MARK_STOP, inline_html, search_forms, spellings
 from quizzes.models import Answer, Card, Grade, KeyPoint, Question, Topic
 from quizzes.scheduling import SCHEDULER, days_remembered, humanize_interval, retrievability
 from quizzes.selection import narrow_questions
@@ -50,8 +50,6 @@ from quizzes.selection import narrow_questions
 # the text can go into a tsquery and a LIKE safely.
 TERM = re.compile(r"[^\W_]+")
 MAX_TERMS = 8
-# Private-use characters mark the highlighted words until the excerpt is escaped.
-MARK_START, MARK_STOP = "\ue000", "\ue001"
 EXCERPT_CHARS = 220
 # Memory this stable (days until recall drops to 90%) counts as mastered.
 MASTERED_DAYS = 21

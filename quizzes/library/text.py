@@ -38,6 +38,10 @@ def plain_text(markdown: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# Private-use characters mark the words searched (queries.excerpt_html) until the excerpt is
+# escaped; they are not kept inside a formula.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
 # A formula stands in the text as one private-use character while the words around it are
 # cleaned, cut and searched: nothing there can split it or match inside it.
 _FIRST_FORMULA = 0xF0000
@@ -71,7 +75,7 @@ def inline_html(
     return mark_safe(_FORMULA.sub(formula, escape(text)))  # escaped, then our spans
 
 
-_MARKS = re.compile("[\ue000\ue001]")  # queries.MARK_START and MARK_STOP
+_MARKS = re.compile(f"[{MARK_START}{MARK_STOP}]")
 
 
 def _length(text: str, formulas: list[str]) -> int:

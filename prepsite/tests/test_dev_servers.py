@@ -19,12 +19,15 @@ FAKE_PYTHON = """#!/usr/bin/env bash
 # Called as: python manage.py COMMAND ...
 command="$2"
 if [ "$command" = runserver ] && [ -n "${FAKE_SERVER_FAILS:-}" ]; then
+    # Once the other two are up (and their children), as a server finding its port taken.
+    while [ "$(ls "$PIDS" | wc -l)" -lt 4 ]; do sleep 0.05; done
     echo "Error: That port is already in use."
     exit 1
 fi
 sleep 300 &
-echo $! > "$PIDS/$command.child"
-echo $$ > "$PIDS/$command"
+# Written whole, then named (mv is atomic): a pid file is never seen empty.
+echo $! > "$PIDS/.$command.child" && mv "$PIDS/.$command.child" "$PIDS/$command.child"
+echo $$ > "$PIDS/.$command" && mv "$PIDS/.$command" "$PIDS/$command"
 wait
 """
 
@@ -58,8 +61,12 @@ def start(bin_dir, pids, **env):
     )
 
 
-def recorded_pids(pids):
-    return [int(path.read_text()) for path in pids.iterdir() if path.read_text().strip()]
+def pid_files(pids) -> list:
+    return [path for path in pids.iterdir() if not path.name.startswith(".")]
+
+
+def recorded_pids(pids) -> list[int]:
+    return [int(path.read_text()) for path in pid_files(pids)]
 
 
 def alive(pid):
@@ -79,13 +86,19 @@ def wait_until(condition, seconds=10):
     return condition()
 
 
+def all_started(pids, count=6) -> list[int]:
+    """The pids the stand-in recorded, once all `count` are (three commands, a child each)."""
+    assert wait_until(lambda: len(pid_files(pids)) == count), pid_files(pids)
+    started = recorded_pids(pids)
+    assert all(alive(pid) for pid in started)
+    return started
+
+
 def test_ctrl_c_stops_every_process_and_exits_cleanly(fake_bin):
     bin_dir, pids = fake_bin
     script = start(bin_dir, pids)
     try:
-        assert wait_until(lambda: len(list(pids.iterdir())) == 6), list(pids.iterdir())
-        started = recorded_pids(pids)
-        assert all(alive(pid) for pid in started)
+        started = all_started(pids)
 
         # Ctrl-C signals the terminal's foreground process group: make and this script.
         os.killpg(script.pid, signal.SIGINT)
@@ -112,6 +125,7 @@ def test_a_server_that_cannot_start_stops_the_others(fake_bin):
     assert "port is already in use" in output
     # The script returns once the whole group is gone: nothing it started is left.
     started = recorded_pids(pids)
+    assert len(started) == 4  # the worker, the reminder sender and their children
     assert not [pid for pid in started if alive(pid)]
 
 
@@ -119,8 +133,7 @@ def test_a_hang_up_stops_every_process(fake_bin):
     bin_dir, pids = fake_bin
     script = start(bin_dir, pids)
     try:
-        assert wait_until(lambda: len(list(pids.iterdir())) == 6), list(pids.iterdir())
-        started = recorded_pids(pids)
+        started = all_started(pids)
         script.send_signal(signal.SIGHUP)  # the terminal closed: make passes it on
         script.communicate(timeout=10)
     finally:
